@@ -1,0 +1,21 @@
+//! Sovra plug-in for npm. Not written yet: it claims no files.
+
+use sovra_core::plugin::{SourceTree, Unit};
+use sovra_core::{Parsed, Plugin};
+
+pub struct NpmPlugin;
+
+impl Plugin for NpmPlugin {
+    fn id(&self) -> &'static str {
+        "npm"
+    }
+    fn claims(&self, _path: &str) -> bool {
+        false
+    }
+    fn units(&self, _claimed: &[String], _tree: &dyn SourceTree) -> Vec<Unit> {
+        Vec::new()
+    }
+    fn parse(&self, _unit: &Unit, _tree: &dyn SourceTree) -> Parsed {
+        Parsed::default()
+    }
+}
