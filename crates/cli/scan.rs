@@ -61,7 +61,9 @@ impl From<Spec> for SpecVersion {
 
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let inv = scan(&args.path, args.exclude_dev, args.quiet)?;
-    let found_anything = !inv.files.is_empty();
+    // Usable means some project or package came out; a tree whose every
+    // lockfile is broken is an input error even though files were found.
+    let found_anything = !inv.projects.is_empty() || !inv.components.is_empty();
     let document = match args.format {
         Format::Table => table::render(&inv),
         Format::CyclonedxJson | Format::CyclonedxXml => {
@@ -74,7 +76,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     };
     emit(args.output.as_ref(), &document)?;
     if !found_anything {
-        eprintln!("sovra: error: no manifest or lockfile found in {}", args.path.display());
+        if inv.files.is_empty() {
+            eprintln!("sovra: error: no manifest or lockfile found in {}", args.path.display());
+        } else {
+            eprintln!("sovra: error: no usable manifest or lockfile in {}", args.path.display());
+        }
         return Ok(EXIT_USAGE);
     }
     Ok(EXIT_OK)

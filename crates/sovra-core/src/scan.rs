@@ -84,7 +84,11 @@ pub fn scan_tree(
     let results: Vec<(usize, Parsed)> = jobs
         .par_iter()
         .map(|(i, unit)| {
-            let parsed = plugins[*i].parse(unit, tree);
+            let mut parsed = plugins[*i].parse(unit, tree);
+            // The unit's own file was read even when the plug-in gave up on it.
+            if !parsed.files.contains(&unit.primary) {
+                parsed.files.push(unit.primary.clone());
+            }
             progress.unit_done(unit);
             (*i, parsed)
         })
