@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
 mod plugins;
 mod progress;
 mod scan;
@@ -27,6 +28,8 @@ struct Cli {
 enum Command {
     /// Scan a directory or a single lockfile/manifest and write an SBOM or report.
     Scan(scan::ScanArgs),
+    /// Check a directory against a policy (sovra.toml); exit 1 on violations.
+    Check(check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
+        Command::Check(args) => check::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

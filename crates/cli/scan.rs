@@ -1,14 +1,15 @@
 //! `sovra scan`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use sovra_core::cyclonedx::{self, Encoding, SpecVersion, WriteOptions};
+use sovra_core::report;
 use sovra_core::scan::{ScanOptions, scan_path};
 use sovra_core::{Inventory, Severity};
 
-use crate::{EXIT_OK, EXIT_USAGE, emit, plugins, progress, show_progress, table};
+use crate::{EXIT_OK, EXIT_USAGE, check, emit, plugins, progress, show_progress, table};
 
 #[derive(Args)]
 pub struct ScanArgs {
@@ -27,15 +28,19 @@ pub struct ScanArgs {
     /// Leave out packages used only for development, build or tests.
     #[arg(long)]
     pub exclude_dev: bool,
-    /// No progress bar and no diagnostics on stderr.
+    /// No progress bar, no diagnostics and no policy violations on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub policy: check::PolicyArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
     CyclonedxJson,
     CyclonedxXml,
+    /// The dashboard report (schemas/sovra-report-1.schema.json).
+    Json,
     Table,
 }
 
@@ -60,12 +65,16 @@ impl From<Spec> for SpecVersion {
 }
 
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
-    let inv = scan(&args.path, args.exclude_dev, args.quiet)?;
-    // Usable means some project or package came out; a tree whose every
-    // lockfile is broken is an input error even though files were found.
-    let found_anything = !inv.projects.is_empty() || !inv.components.is_empty();
+    let policy = check::load_policy(&args.policy, &args.path)?;
+    let mut inv = scan(&args.path, args.exclude_dev, args.quiet)?;
+    let (assessment, outcome) = check::evaluate(&mut inv, policy.as_ref());
     let document = match args.format {
         Format::Table => table::render(&inv),
+        Format::Json => {
+            let timestamp = sovra_core::time::rfc3339(sovra_core::time::now_secs());
+            let with_policy = policy.as_ref().zip(outcome.as_ref());
+            report::to_json(&report::build(&inv, &assessment, with_policy, env!("CARGO_PKG_VERSION"), timestamp))
+        }
         Format::CyclonedxJson | Format::CyclonedxXml => {
             let encoding = match args.format {
                 Format::CyclonedxXml => Encoding::Xml,
@@ -75,19 +84,42 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         }
     };
     emit(args.output.as_ref(), &document)?;
-    if !found_anything {
-        if inv.files.is_empty() {
-            eprintln!("sovra: error: no manifest or lockfile found in {}", args.path.display());
-        } else {
-            eprintln!("sovra: error: no usable manifest or lockfile in {}", args.path.display());
-        }
+    if !usable(&inv, &args.path) {
         return Ok(EXIT_USAGE);
     }
-    Ok(EXIT_OK)
+    match (policy, outcome) {
+        (Some(policy), Some(outcome)) => {
+            let mut sink: Box<dyn std::io::Write> =
+                if args.quiet { Box::new(std::io::sink()) } else { Box::new(std::io::stderr().lock()) };
+            Ok(check::report(&outcome, &policy, &mut sink))
+        }
+        _ => Ok(EXIT_OK),
+    }
+}
+
+/// Whether a scan found anything usable: some project or package. A tree
+/// whose every lockfile is broken is an input error even though files were
+/// found. Says why on stderr when not.
+fn usable(inv: &Inventory, path: &Path) -> bool {
+    if !inv.projects.is_empty() || !inv.components.is_empty() {
+        return true;
+    }
+    if inv.files.is_empty() {
+        eprintln!("sovra: error: no manifest or lockfile found in {}", path.display());
+    } else {
+        eprintln!("sovra: error: no usable manifest or lockfile in {}", path.display());
+    }
+    false
+}
+
+/// [`scan`], or `None` (after saying why) when nothing usable was found.
+pub fn scan_usable(path: &Path, exclude_dev: bool, quiet: bool) -> anyhow::Result<Option<Inventory>> {
+    let inv = scan(path, exclude_dev, quiet)?;
+    Ok(usable(&inv, path).then_some(inv))
 }
 
 /// Run the plug-ins over a path, with progress and diagnostics on stderr.
-pub fn scan(path: &std::path::Path, exclude_dev: bool, quiet: bool) -> anyhow::Result<Inventory> {
+pub fn scan(path: &Path, exclude_dev: bool, quiet: bool) -> anyhow::Result<Inventory> {
     let bar = progress::Bar::new(show_progress(quiet));
     let options = ScanOptions { exclude_dev };
     let inv = scan_path(path, &plugins::all(), &options, &bar)

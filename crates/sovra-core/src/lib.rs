@@ -24,8 +24,12 @@ pub mod discover;
 pub mod license;
 pub mod model;
 pub mod plugin;
+pub mod policy;
 pub mod purl;
+pub mod report;
+pub mod risk;
 pub mod scan;
+pub mod time;
 #[doc(hidden)]
 pub mod testing;
 

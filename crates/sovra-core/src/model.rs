@@ -457,6 +457,10 @@ fn fill(slot: &mut Option<String>, value: Option<String>) {
     }
 }
 
+/// Property set to `true` on a component whose version comes from a manifest
+/// range rather than a lockfile (the risk model's `provenance-unlocked`).
+pub const PROP_UNLOCKED: &str = "sovra:unlocked";
+
 /// A first-party project found in the tree: a workspace member, a module, a
 /// package.json with a lockfile. Its own packages are not third-party components.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

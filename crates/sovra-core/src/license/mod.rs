@@ -3,8 +3,12 @@
 
 use crate::model::Component;
 
+mod aliases;
+mod classes;
 mod normalize;
 
+pub use aliases::lookup as lookup_alias;
+pub use classes::{classify, ExpressionClass, LicenseClass};
 pub use normalize::{normalize, Normalized};
 
 /// Fill the SPDX `expression` of every declared licence of a component that

@@ -1,0 +1,133 @@
+//! Timestamps and serial numbers.
+//!
+//! A calendar date needs twenty lines, not a date crate every plug-in would
+//! compile; a serial number needs a hash, not a random-number crate.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sha2::{Digest, Sha256};
+
+/// Seconds since 1970 UTC, now.
+pub fn now_epoch() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for an instant in seconds since 1970 UTC; `None`
+/// outside the years 0000 to 9999, which RFC 3339 cannot write.
+pub fn rfc3339(epoch: i64) -> Option<String> {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    if !(0..=9999).contains(&y) {
+        return None;
+    }
+    Some(format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    ))
+}
+
+/// The proleptic Gregorian date of a day number (0 = 1970-01-01), after
+/// Howard Hinnant's `civil_from_days`: count in 400-year eras of 146097 days
+/// whose years start on 1 March, so the leap day falls at the end of a year.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// A name-based serial number: the SHA-256 of the content as an RFC 9562
+/// version 8 UUID (the version for custom hash-based UUIDs).
+pub fn content_serial(content: &[u8]) -> String {
+    let digest = Sha256::digest(content);
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    urn_uuid(bytes, 8)
+}
+
+/// A serial number unlikely to repeat: std's per-process random hasher keys
+/// over the time, the process id and a counter, shaped as a version 4 UUID.
+pub fn random_serial() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut bytes = [0u8; 16];
+    for half in bytes.chunks_mut(8) {
+        // Each RandomState has its own keys, so the two halves differ.
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        (nanos, std::process::id(), count).hash(&mut h);
+        half.copy_from_slice(&h.finish().to_le_bytes());
+    }
+    urn_uuid(bytes, 4)
+}
+
+fn urn_uuid(mut b: [u8; 16], version: u8) -> String {
+    b[6] = (b[6] & 0x0f) | (version << 4);
+    // RFC 9562 variant: the top bits of byte 8 are 10.
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex = crate::model::to_hex(&b);
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        for (epoch, want) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (1_709_251_199, "2024-02-29T23:59:59Z"),
+            (1_700_000_000, "2023-11-14T22:13:20Z"),
+            (-1, "1969-12-31T23:59:59Z"),
+            (253_402_300_799, "9999-12-31T23:59:59Z"),
+            (-62_167_219_200, "0000-01-01T00:00:00Z"),
+        ] {
+            assert_eq!(rfc3339(epoch).as_deref(), Some(want), "{epoch}");
+        }
+        assert_eq!(rfc3339(253_402_300_800), None);
+        assert_eq!(rfc3339(-62_167_219_201), None);
+    }
+
+    fn assert_uuid_shape(s: &str, version: char) {
+        let hex = s.strip_prefix("urn:uuid:").expect("urn prefix");
+        let parts: Vec<&str> = hex.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{s}");
+        assert!(hex.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)), "{s}");
+        assert_eq!(parts[2].chars().next(), Some(version), "{s}");
+        assert!(matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')), "{s}");
+    }
+
+    #[test]
+    fn serials() {
+        let a = content_serial(b"one");
+        assert_eq!(a, content_serial(b"one"));
+        assert_ne!(a, content_serial(b"two"));
+        assert_uuid_shape(&a, '8');
+        let r = random_serial();
+        assert_uuid_shape(&r, '4');
+        assert_ne!(r, random_serial());
+    }
+}

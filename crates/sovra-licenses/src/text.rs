@@ -1,0 +1,301 @@
+//! Turning a licence file into a stream of normalised words.
+//!
+//! Both the SPDX reference texts and the scanned files go through the same
+//! steps, so that what differs between them is the wording, not the dress:
+//! encoding (BOM, UTF-16), line ends, HTML tags and entities, markdown link
+//! targets, comment leaders, hyphenation, British spellings, case and the
+//! copyright statements that vary from one copy of a licence to the next.
+
+/// One normalised word and where it stood.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub word: String,
+    /// FNV-1a of `word`, the unit of shingling.
+    pub hash: u64,
+    /// 0-based line of the input the word came from.
+    pub line: u32,
+    /// Whether a sentence or list punctuation mark (`.;:`) came before it.
+    pub after_stop: bool,
+}
+
+/// Inputs are cut here: no licence text comes near, and the bound keeps a
+/// stray binary or log file from costing seconds.
+pub const MAX_INPUT: usize = 1 << 20;
+
+/// Bytes to text: a UTF-8 BOM is dropped, UTF-16 with a BOM is decoded, any
+/// other invalid UTF-8 is replaced rather than refused (licence files in the
+/// wild are often Latin-1).
+pub fn decode(bytes: &[u8]) -> String {
+    let bytes = &bytes[..bytes.len().min(MAX_INPUT)];
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let utf16 = |rest: &[u8], le: bool| {
+        let units = rest.chunks_exact(2).map(|c| {
+            if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }
+        });
+        char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect()
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return utf16(rest, true);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return utf16(rest, false);
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Remove HTML/XML tags and markdown link targets, decode the common entities.
+/// Tags are recognised only when `<` is followed by a letter, `/` or `!`, so
+/// `a < b` survives; the SPDX texts' `<year>`/`<owner>` placeholders go too,
+/// which is what we want: they are the variable part.
+fn strip_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '&', ']']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let next = tail[1..].chars().next();
+        match tail.as_bytes()[0] {
+            b'<' if next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!') => {
+                match tail[..tail.len().min(2000)].find('>') {
+                    Some(end) => {
+                        out.push(' ');
+                        rest = &tail[end + 1..];
+                    }
+                    None => {
+                        out.push('<');
+                        rest = &tail[1..];
+                    }
+                }
+            }
+            b'&' => {
+                let end = tail[..tail.len().min(10)].find(';');
+                let decoded = end.and_then(|e| entity(&tail[1..e]));
+                match (end, decoded) {
+                    (Some(e), Some(c)) => {
+                        out.push(c);
+                        rest = &tail[e + 1..];
+                    }
+                    _ => {
+                        out.push('&');
+                        rest = &tail[1..];
+                    }
+                }
+            }
+            b']' if tail[1..].starts_with('(') => {
+                // A markdown link: keep the label, drop the target.
+                out.push(' ');
+                rest = match tail.find(')') {
+                    Some(end) if !tail[..end].contains('\n') => &tail[end + 1..],
+                    _ => &tail[1..],
+                };
+            }
+            _ => {
+                out.push_str(&tail[..1]);
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "copy" => '©',
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    })
+}
+
+/// Spelling variants folded to one form (British to American, old forms).
+fn canonical_word(w: &str) -> &str {
+    match w {
+        "licence" => "license",
+        "licences" => "licenses",
+        "licenced" => "licensed",
+        "licencing" => "licensing",
+        "organisation" => "organization",
+        "organisations" => "organizations",
+        "authorised" => "authorized",
+        "recognised" => "recognized",
+        "favour" => "favor",
+        "behaviour" => "behavior",
+        "whilst" => "while",
+        _ => w,
+    }
+}
+
+/// FNV-1a: fast, stable across runs and platforms (the index is rebuilt each
+/// run, but stable hashes keep results reproducible).
+pub fn hash_word(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Words that may follow `copyright` at the start of a line without making
+/// the line a copyright statement (they are licence prose).
+const COPYRIGHT_PROSE: &[&str] = &[
+    "notice", "notices", "holder", "holders", "owner", "owners", "and", "law", "laws", "statement",
+    "statements", "license", "licenses", "is", "to", "of", "in", "or", "interest", "protection",
+    "disclaimer", "the", "this",
+];
+
+/// Tokenise a text (already decoded).
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let clean = strip_markup(text);
+    let mut tokens = Vec::new();
+    for (line_no, line) in clean.lines().enumerate() {
+        let line_no = u32::try_from(line_no).unwrap_or(u32::MAX);
+        let start = tokens.len();
+        words_of(line, line_no, &mut tokens);
+        if is_copyright_statement(&tokens[start..], line) {
+            tokens.truncate(start);
+        }
+    }
+    drop_all_rights_reserved(&mut tokens);
+    tokens
+}
+
+fn is_copyright_statement(words: &[Token], line: &str) -> bool {
+    let trimmed = line.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '©');
+    if trimmed.starts_with('©') {
+        return true;
+    }
+    match words {
+        [first, second, ..] if first.word == "copyright" => {
+            !COPYRIGHT_PROSE.contains(&second.word.as_str())
+        }
+        [first] => first.word == "copyright",
+        [first, ..] if first.word == "c" => trimmed.starts_with("(c)") || trimmed.starts_with("(C)"),
+        _ => false,
+    }
+}
+
+fn drop_all_rights_reserved(tokens: &mut Vec<Token>) {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    for t in tokens.drain(..) {
+        if t.word == "reserved"
+            && out.len() >= 2
+            && out[out.len() - 1].word == "rights"
+            && out[out.len() - 2].word == "all"
+        {
+            out.truncate(out.len() - 2);
+            continue;
+        }
+        out.push(t);
+    }
+    *tokens = out;
+}
+
+/// Split a line into words. A hyphen between two letters joins them
+/// (`non-infringement` = `noninfringement`, also across reflowed lines it
+/// cannot, which is accepted); a `+` right after a word is kept as a word
+/// (`GPLv2+`); compact family-version forms (`gplv2`, `lgpl2`) are split.
+fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    let mut after_stop = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_alphanumeric() {
+            let mut word = String::new();
+            while i < chars.len() {
+                let c = chars[i];
+                if c.is_alphanumeric() {
+                    word.extend(c.to_lowercase());
+                    i += 1;
+                } else if c == '-'
+                    && i + 1 < chars.len()
+                    && chars[i + 1].is_alphabetic()
+                    && i > 0
+                    && chars[i - 1].is_alphabetic()
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            push_word(&word, line_no, after_stop, out);
+            after_stop = false;
+            if i < chars.len() && chars[i] == '+' && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
+            {
+                push_word("+", line_no, false, out);
+                i += 1;
+            }
+        } else {
+            if matches!(c, '.' | ';' | ':' | '!' | '?') {
+                after_stop = true;
+            }
+            i += 1;
+        }
+    }
+}
+
+fn push_word(word: &str, line: u32, after_stop: bool, out: &mut Vec<Token>) {
+    let mut push = |w: &str, stop: bool| {
+        let w = canonical_word(w);
+        out.push(Token { word: w.to_string(), hash: hash_word(w), line, after_stop: stop });
+    };
+    if let Some((family, version)) = split_compact(word) {
+        push(family, after_stop);
+        push(version, false);
+    } else {
+        push(word, after_stop);
+    }
+}
+
+/// `gplv2` -> (`gpl`, `2`), `lgpl21`? no: only one digit, the common form.
+fn split_compact(word: &str) -> Option<(&str, &str)> {
+    const FAMILIES: &[&str] = &["gpl", "lgpl", "agpl", "mpl", "epl", "cddl", "afl", "asl", "apl"];
+    let digits_at = word.find(|c: char| c.is_ascii_digit())?;
+    let (head, version) = word.split_at(digits_at);
+    if !version.bytes().all(|b| b.is_ascii_digit()) || version.len() > 1 {
+        return None;
+    }
+    let family = head.strip_suffix('v').unwrap_or(head);
+    FAMILIES.contains(&family).then_some((family, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        tokenize(s).into_iter().map(|t| t.word).collect()
+    }
+
+    #[test]
+    fn markup_spelling_and_copyright_lines_are_normalised_away() {
+        assert_eq!(
+            words("<p>Copyright (c) 2020 Jane</p>\r\n<b>Licence</b> &amp; non-infringement. All rights reserved"),
+            ["license", "noninfringement"]
+        );
+        assert_eq!(words("The above copyright notice"), ["the", "above", "copyright", "notice"]);
+        assert_eq!(words("[MIT](https://x.org/mit) GPLv2+"), ["mit", "gpl", "2", "+"]);
+    }
+
+    #[test]
+    fn encodings() {
+        assert_eq!(decode(b"\xEF\xBB\xBFMIT"), "MIT");
+        assert_eq!(decode(b"\xFF\xFEM\0I\0T\0"), "MIT");
+        assert_eq!(decode(b"Caf\xE9"), "Caf\u{FFFD}");
+    }
+}
