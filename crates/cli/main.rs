@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod licenses;
 mod plugins;
 mod progress;
 mod scan;
@@ -30,6 +31,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Check a directory against a policy (sovra.toml); exit 1 on violations.
     Check(check::CheckArgs),
+    /// Licence-text detection (`sovra licenses detect PATH...`).
+    Licenses(licenses::LicensesArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => scan::run(args),
         Command::Check(args) => check::run(args),
+        Command::Licenses(args) => licenses::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

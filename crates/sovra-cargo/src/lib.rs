@@ -25,7 +25,7 @@ pub mod workspace;
 use std::collections::{BTreeMap, BTreeSet};
 
 use sovra_core::plugin::{SourceTree, Unit, file_name, join_rel, parent_dir};
-use sovra_core::{Diagnostic, Location, Parsed, Plugin, Severity};
+use sovra_core::{Parsed, Plugin};
 
 pub use lock::parse_lockfile;
 
@@ -106,11 +106,6 @@ fn nearest_lock_dir<'a>(manifest: &str, lock_dirs: &BTreeSet<&'a str>) -> Option
         }
         dir = parent_dir(dir);
     }
-}
-
-/// A diagnostic that is neither an error nor a warning.
-pub(crate) fn info(code: &str, location: Location, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Severity::Info, code, location, message)
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ use sovra_core::{
 use crate::glob;
 use crate::lock::{CrateSource, LockPackage, Lockfile, parse_lockfile};
 use crate::manifest::{DepDecl, DepKind, Manifest, PackageMeta};
-use crate::{ID, info};
+use crate::ID;
 
 /// Bound on the manifests one unit follows through path dependencies; real
 /// workspaces have a few hundred.
@@ -265,14 +265,14 @@ pub fn parse_lock_unit(tree: &dyn SourceTree, lock_path: &str, related: &[String
         .map(|i| format!("{} {}", lock.packages[i].name, lock.packages[i].version))
         .collect();
     if matched.members.is_empty() && !lock.packages.is_empty() {
-        parsed.diagnostics.push(info(
+        parsed.diagnostics.push(Diagnostic::info(
             "cargo::no-manifest",
             Location::new(lock_path, None),
             "no Cargo.toml of a workspace member was found beside the lockfile: dev, build and optional \
              dependencies cannot be told apart, every package is reported as required",
         ));
     } else if !unmatched.is_empty() {
-        parsed.diagnostics.push(info(
+        parsed.diagnostics.push(Diagnostic::info(
             "cargo::partial-manifests",
             Location::new(lock_path, None),
             format!(

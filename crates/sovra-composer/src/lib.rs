@@ -14,7 +14,6 @@
 //! [`metadata`] holds what both files share (package fields, platform
 //! requirements such as `php` and `ext-*`, which are never packages).
 
-pub mod json_pos;
 pub mod lock;
 pub mod manifest;
 pub mod metadata;

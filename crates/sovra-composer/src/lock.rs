@@ -10,7 +10,7 @@ use sovra_core::{
     Source,
 };
 
-use crate::json_pos::{find_member, json_string};
+use sovra_core::json_pos::{find_member, json_string};
 use crate::manifest::{parse_manifest, project_ref, syntax_error, Manifest};
 use crate::metadata::{
     apply_metadata, is_platform, new_component, platform_summary, requirements, str_field, Object,

@@ -6,7 +6,7 @@ use serde_json::Value;
 use sovra_core::plugin::{file_name, line_of, parent_dir};
 use sovra_core::{Component, Diagnostic, Location, Project, Source};
 
-use crate::json_pos::find_member;
+use sovra_core::json_pos::find_member;
 use crate::metadata::{apply_metadata, new_component, platform_summary, requirements, str_field};
 
 /// What the lockfile parser needs from composer.json.

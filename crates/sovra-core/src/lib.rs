@@ -21,6 +21,7 @@ The principal types:
 
 pub mod cyclonedx;
 pub mod discover;
+pub mod json_pos;
 pub mod license;
 pub mod model;
 pub mod plugin;

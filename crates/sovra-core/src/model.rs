@@ -521,6 +521,10 @@ impl Diagnostic {
     pub fn warning(code: &str, location: Location, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Warning, code, location, message)
     }
+
+    pub fn info(code: &str, location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(Severity::Info, code, location, message)
+    }
 }
 
 impl fmt::Display for Diagnostic {

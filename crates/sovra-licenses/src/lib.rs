@@ -76,6 +76,8 @@ impl Default for Detector {
 /// One term of the expression being built, at a token position.
 struct Term {
     at: usize,
+    /// Token position just after the term.
+    end: usize,
     expression: String,
     exception: bool,
     confidence: f32,
@@ -103,14 +105,28 @@ impl Detector {
                 modified.get_or_insert(m);
                 continue;
             }
+            if r.kind == Kind::Exception {
+                // An exception's text often carries the licence notice it
+                // amends (eCos, CLISP): leave it to be read as a reference.
+                terms.push(Term {
+                    at: m.span.0,
+                    end: m.span.1,
+                    expression: r.expression.clone(),
+                    exception: true,
+                    confidence: m.containment.min(1.0),
+                    name: r.name.to_string(),
+                });
+                continue;
+            }
             covered[m.span.0..m.span.1].iter_mut().for_each(|c| *c = true);
             if let (Some(a), Some(b)) = (tokens.get(m.span.0), tokens.get(m.span.1.saturating_sub(1))) {
                 covered_lines.push((a.line, b.line));
             }
             terms.push(Term {
                 at: m.span.0,
+                end: m.span.1,
                 expression: r.expression.clone(),
-                exception: r.kind == Kind::Exception,
+                exception: false,
                 confidence: m.containment.min(1.0) * m.precision.max(0.9),
                 name: r.name.to_string(),
             });
@@ -124,9 +140,17 @@ impl Detector {
         let rest_tokens: Vec<Token> = rest.iter().map(|(_, t)| t.clone()).collect();
         let position = |k: usize| rest.get(k).map_or(tokens.len(), |(i, _)| *i);
         let mentions = self.phrases.scan(&rest_tokens);
-        for m in &mentions {
-            terms.push(self.mention_term(m, position(m.start)));
-        }
+        let versioned = |family: &str| {
+            let prefix = format!("{family}-");
+            let is_version = |e: &str| e.strip_prefix(&prefix).is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()));
+            terms.iter().any(|t| is_version(&t.expression))
+                || mentions.iter().any(|m| m.unversioned.is_none() && is_version(&m.expression))
+        };
+        let kept: Vec<&Mention> =
+            mentions.iter().filter(|m| m.unversioned.is_none_or(|f| !versioned(f))).collect();
+        let new_terms: Vec<Term> =
+            kept.iter().map(|m| mention_term(m, position(m.start), position(m.end - 1) + 1)).collect();
+        terms.extend(new_terms);
         let outside = |line: u32| !covered_lines.iter().any(|&(a, b)| a <= line && line <= b);
         let line_position = |line: u32| tokens.iter().position(|t| t.line >= line).unwrap_or(tokens.len());
         for (line, tag) in notice::spdx_tags(&text) {
@@ -134,6 +158,7 @@ impl Detector {
             if n.expression != "NOASSERTION" && n.expression != "NONE" {
                 terms.push(Term {
                     at: line_position(line),
+                    end: line_position(line + 1),
                     expression: n.expression,
                     exception: false,
                     confidence: 1.0,
@@ -148,6 +173,7 @@ impl Detector {
             if let Some(expr) = sovra_core::license::lookup_alias(&url) {
                 terms.push(Term {
                     at: line_position(line),
+                    end: line_position(line + 1),
                     expression: expr.to_string(),
                     exception: false,
                     confidence: 0.9,
@@ -181,15 +207,16 @@ impl Detector {
             Err(_) => Detection { expression: "NOASSERTION".into(), confidence: 0.0, matched, method },
         }
     }
+}
 
-    fn mention_term(&self, m: &Mention, at: usize) -> Term {
-        Term {
-            at,
-            expression: m.expression.clone(),
-            exception: m.exception,
-            confidence: m.confidence,
-            name: m.expression.clone(),
-        }
+fn mention_term(m: &Mention, at: usize, end: usize) -> Term {
+    Term {
+        at,
+        end,
+        expression: m.expression.clone(),
+        exception: m.exception,
+        confidence: m.confidence,
+        name: m.expression.clone(),
     }
 }
 
@@ -210,6 +237,21 @@ fn is_dual(tokens: &[Token], mentions: &[Mention]) -> bool {
 /// attached with `WITH` to the nearest licence before them (else after),
 /// `OR` where the text offers a choice or the words between two references
 /// say "or", `AND` otherwise.
+/// Whether the words between two references offer a choice: an "or" that is
+/// not part of "or later" / "or (at your option)", or a bare `A/B`.
+fn offers_choice(between: &[Token], next: Option<&Token>) -> bool {
+    if between.len() <= 2 && next.is_some_and(|t| t.after_slash) {
+        return true;
+    }
+    between.len() <= 40
+        && between.iter().enumerate().any(|(i, w)| {
+            w.word == "or"
+                && !between[i + 1..(i + 5).min(between.len())]
+                    .iter()
+                    .any(|n| matches!(n.word.as_str(), "later" | "newer" | "higher" | "option"))
+        })
+}
+
 fn combine(mut terms: Vec<Term>, tokens: &[Token], dual: bool) -> (String, f32, Vec<String>) {
     terms.sort_by_key(|t| t.at);
     let confidence = terms.iter().map(|t| t.confidence).fold(1.0f32, f32::min);
@@ -249,14 +291,20 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], dual: bool) -> (String, f32, 
         }
     }
     // Group into OR-groups joined by AND.
+    let mut seen: Vec<String> = Vec::new();
+    licences.retain(|t| {
+        let new = !seen.contains(&t.expression);
+        seen.push(t.expression.clone());
+        new
+    });
     let mut groups: Vec<Vec<String>> = Vec::new();
-    let mut prev_at: Option<usize> = None;
+    let mut prev_end: Option<usize> = None;
     for t in licences {
-        let or = match prev_at {
+        let or = match prev_end {
             None => false,
-            Some(p) => dual || tokens.get(p..t.at).is_some_and(|between| {
-                between.len() <= 40 && between.iter().any(|w| w.word == "or")
-            }),
+            Some(p) => {
+                dual || tokens.get(p.min(t.at)..t.at).is_some_and(|between| offers_choice(between, tokens.get(t.at)))
+            }
         };
         let wrapped = if t.expression.contains(" OR ") || t.expression.contains(" AND ") {
             format!("({})", t.expression)
@@ -275,7 +323,7 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], dual: bool) -> (String, f32, 
                 }
             }
         }
-        prev_at = Some(t.at);
+        prev_end = Some(t.end);
     }
     let expression = if groups.len() == 1 {
         groups[0].join(" OR ")

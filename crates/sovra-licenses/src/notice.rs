@@ -20,6 +20,10 @@ pub struct Mention {
     pub expression: String,
     pub exception: bool,
     pub confidence: f32,
+    /// The GNU family (`GPL`, `LGPL`...) when the version was not stated and
+    /// the family default was used: such a mention gives way to a versioned
+    /// one of the same family elsewhere in the file.
+    pub unversioned: Option<&'static str>,
 }
 
 enum Rule {
@@ -232,6 +236,7 @@ impl Phrases {
                         expression: id.to_string(),
                         exception: false,
                         confidence: 0.9,
+                        unversioned: None,
                     });
                 }
                 Target::Family(f) => {
@@ -253,6 +258,7 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
         expression,
         exception,
         confidence,
+        unversioned: None,
     };
     match rule {
         Rule::Fixed(expr) => Some(mention(expr.to_string(), end, 0.8, false)),
@@ -271,7 +277,9 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
             let or_later = or_later.unwrap_or(!explicit);
             let suffix = if or_later { "or-later" } else { "only" };
             let id = existing_id(&format!("{base}-{version}-{suffix}"))?;
-            Some(mention(id, after, if explicit { 0.85 } else { 0.6 }, false))
+            let mut m = mention(id, after, if explicit { 0.85 } else { 0.6 }, false);
+            m.unversioned = (!explicit).then_some(*base);
+            Some(m)
         }
     }
 }
@@ -289,7 +297,7 @@ fn existing_id(candidate: &str) -> Option<String> {
 /// A version after a family phrase: up to four filler words, then a number
 /// and an optional single-digit minor (`2 1` from "2.1").
 fn version_after(tokens: &[Token], mut i: usize) -> Option<(String, usize)> {
-    let limit = (i + 5).min(tokens.len());
+    let limit = (i + 10).min(tokens.len());
     while i < limit && FILLER.contains(&tokens[i].word.as_str()) {
         i += 1;
     }

@@ -16,6 +16,8 @@ pub struct Token {
     pub line: u32,
     /// Whether a sentence or list punctuation mark (`.;:`) came before it.
     pub after_stop: bool,
+    /// Whether a `/` came right before it (`MIT/GPL2`).
+    pub after_slash: bool,
 }
 
 /// Inputs are cut here: no licence text comes near, and the bound keeps a
@@ -167,7 +169,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let start = tokens.len();
         words_of(line, line_no, &mut tokens);
         if is_copyright_statement(&tokens[start..], line) {
-            tokens.truncate(start);
+            // The statement ends at its first full stop; a licence named
+            // after it on the same line ("(c) 2014 X. Licensed under ...") stays.
+            let keep = tokens[start..].iter().position(|t| t.after_stop).map(|k| start + k);
+            match keep {
+                Some(k) => {
+                    tokens.drain(start..k);
+                }
+                None => tokens.truncate(start),
+            }
         }
     }
     drop_all_rights_reserved(&mut tokens);
@@ -213,6 +223,7 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
     let mut after_stop = false;
+    let mut after_slash = false;
     while i < chars.len() {
         let c = chars[i];
         if c.is_alphanumeric() {
@@ -233,32 +244,34 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
                     break;
                 }
             }
-            push_word(&word, line_no, after_stop, out);
+            push_word(&word, line_no, after_stop, after_slash, out);
             after_stop = false;
+            after_slash = false;
             if i < chars.len() && chars[i] == '+' && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
             {
-                push_word("+", line_no, false, out);
+                push_word("+", line_no, false, false, out);
                 i += 1;
             }
         } else {
             if matches!(c, '.' | ';' | ':' | '!' | '?') {
                 after_stop = true;
             }
+            after_slash = c == '/';
             i += 1;
         }
     }
 }
 
-fn push_word(word: &str, line: u32, after_stop: bool, out: &mut Vec<Token>) {
-    let mut push = |w: &str, stop: bool| {
+fn push_word(word: &str, line: u32, after_stop: bool, after_slash: bool, out: &mut Vec<Token>) {
+    let mut push = |w: &str, stop: bool, slash: bool| {
         let w = canonical_word(w);
-        out.push(Token { word: w.to_string(), hash: hash_word(w), line, after_stop: stop });
+        out.push(Token { word: w.to_string(), hash: hash_word(w), line, after_stop: stop, after_slash: slash });
     };
     if let Some((family, version)) = split_compact(word) {
-        push(family, after_stop);
-        push(version, false);
+        push(family, after_stop, after_slash);
+        push(version, false, false);
     } else {
-        push(word, after_stop);
+        push(word, after_stop, after_slash);
     }
 }
 

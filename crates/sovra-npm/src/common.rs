@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use sovra_core::purl::Purl;
-use sovra_core::{Component, DeclaredLicense, Diagnostic, Ecosystem, Hash, Location, Scope, Source};
+use sovra_core::{Component, DeclaredLicense, Diagnostic, Ecosystem, Hash, Location, Parsed, Scope, Source};
 
 /// The plug-in id, prefix of every diagnostic code.
 pub const ID: &str = "npm";
@@ -398,16 +398,16 @@ pub fn json_member_lines(text: &str) -> std::collections::HashMap<String, u32> {
             b'{' | b'[' => {
                 let is_obj = bytes[i] == b'{';
                 let key = if stack.last().is_some_and(|(obj, _)| *obj) { last_key.take() } else { None };
-                if stack.len() <= MAX_DEPTH * 2 + 2 {
-                    if let Some(k) = &key {
-                        let mut path = String::new();
-                        for (_, parent) in stack.iter().skip(1) {
-                            path.push_str(parent.as_deref().unwrap_or(""));
-                            path.push('\0');
-                        }
-                        path.push_str(k);
-                        out.entry(path).or_insert(line);
+                if stack.len() <= MAX_DEPTH * 2 + 2
+                    && let Some(k) = &key
+                {
+                    let mut path = String::new();
+                    for (_, parent) in stack.iter().skip(1) {
+                        path.push_str(parent.as_deref().unwrap_or(""));
+                        path.push('\0');
                     }
+                    path.push_str(k);
+                    out.entry(path).or_insert(line);
                 }
                 stack.push((is_obj, key));
                 expect_key = is_obj;
@@ -423,6 +423,20 @@ pub fn json_member_lines(text: &str) -> std::collections::HashMap<String, u32> {
     out
 }
 
+/// A YAML lockfile's top-level mapping, or an `npm::parse` error (with the
+/// line serde_norway reports) in `out`.
+pub fn yaml_document(text: &str, path: &str, out: &mut Parsed) -> Option<BTreeMap<String, serde_norway::Value>> {
+    match serde_norway::from_str(text) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let line = e.location().map(|l| l.line() as u32);
+            out.diagnostics.push(error("parse", path, line, format!("not valid YAML: {e}")));
+            out.completeness = sovra_core::Completeness::Unknown;
+            None
+        }
+    }
+}
+
 /// Lines of the top-level keys of a YAML document written in block style
 /// (yarn berry, pnpm sections), by unquoted key, under the section `section`
 /// (`None` for the document's top level). serde_norway keeps no positions.
@@ -436,12 +450,12 @@ pub fn yaml_key_lines(text: &str, section: Option<&str>) -> std::collections::Ha
             continue;
         }
         let depth = raw.len() - trimmed.len();
-        if let Some(sec) = section {
-            if depth == 0 {
-                inside = trimmed.strip_suffix(':').is_some_and(|k| unquote(k) == sec);
-                indent = None;
-                continue;
-            }
+        if let Some(sec) = section
+            && depth == 0
+        {
+            inside = trimmed.strip_suffix(':').is_some_and(|k| unquote(k) == sec);
+            indent = None;
+            continue;
         }
         if !inside {
             continue;

@@ -230,6 +230,18 @@ impl ProjectSet {
         self.by_dir.values().find(|m| m.manifest.name.as_deref() == Some(name))
     }
 
+    /// The start of a lockfile's result: complete until something says
+    /// otherwise, with the lockfile and every member in it.
+    pub fn start(&self, lockfile: &str) -> Parsed {
+        let mut out = Parsed {
+            completeness: sovra_core::Completeness::Complete,
+            files: vec![lockfile.to_string()],
+            ..Parsed::default()
+        };
+        self.emit(&mut out);
+        out
+    }
+
     /// Put every member's project, the files and diagnostics into `out`.
     pub fn emit(&self, out: &mut Parsed) {
         out.projects.extend(self.by_dir.values().map(|m| m.project.clone()));

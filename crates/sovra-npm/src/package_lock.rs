@@ -37,8 +37,7 @@ enum Node {
 }
 
 pub fn parse_package_lock(text: &str, path: &str, members: &ProjectSet) -> Parsed {
-    let mut out = Parsed { completeness: Completeness::Complete, files: vec![path.to_string()], ..Parsed::default() };
-    members.emit(&mut out);
+    let mut out = members.start(path);
     let root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {

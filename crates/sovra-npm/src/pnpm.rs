@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Deserialize;
 use serde_norway::Value;
 use sovra_core::plugin::parent_dir;
-use sovra_core::{Completeness, Location, Parsed, Scope};
+use sovra_core::{Location, Parsed, Scope};
 
 use crate::common::{self, ComponentSet, DepKind, assign_scopes, dep_scope, reach_scopes};
 use crate::package_json::{ProjectSet, local_path, lockfile_project};
@@ -86,17 +86,8 @@ struct Node {
 }
 
 pub fn parse_pnpm_lock(text: &str, path: &str, members: &ProjectSet) -> Parsed {
-    let mut out = Parsed { completeness: Completeness::Complete, files: vec![path.to_string()], ..Parsed::default() };
-    members.emit(&mut out);
-    let doc: BTreeMap<String, Value> = match serde_norway::from_str(text) {
-        Ok(d) => d,
-        Err(e) => {
-            let line = e.location().map(|l| l.line() as u32);
-            out.diagnostics.push(common::error("parse", path, line, format!("pnpm-lock.yaml is not valid YAML: {e}")));
-            out.completeness = Completeness::Unknown;
-            return out;
-        }
-    };
+    let mut out = members.start(path);
+    let Some(doc) = common::yaml_document(text, path, &mut out) else { return out };
     let top_lines = common::yaml_key_lines(text, None);
     let major = doc.get("lockfileVersion").and_then(version_number).map(|v| v.floor() as u32);
     let major = match major {
@@ -117,9 +108,9 @@ pub fn parse_pnpm_lock(text: &str, path: &str, members: &ProjectSet) -> Parsed {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Mapping(m)) => m
                 .into_iter()
-                .filter_map(|(k, v)| match k {
-                    Value::String(s) => Some((s, v)),
-                    other => Some((format!("{other:?}"), v)),
+                .map(|(k, v)| match k {
+                    Value::String(s) => (s, v),
+                    other => (format!("{other:?}"), v),
                 })
                 .collect(),
             Some(_) => {

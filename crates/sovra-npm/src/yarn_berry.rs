@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Deserialize;
 use sovra_core::plugin::parent_dir;
-use sovra_core::{Completeness, Location, Parsed, Scope};
+use sovra_core::{Location, Parsed, Scope};
 
 use crate::common::{self, ComponentSet, DepKind, apply_scopes, dep_scope};
 use crate::package_json::{ProjectSet, local_path, lockfile_project};
@@ -89,17 +89,8 @@ impl Catalogs {
 }
 
 pub fn parse_yarn_berry(text: &str, path: &str, members: &ProjectSet, catalogs: &Catalogs) -> Parsed {
-    let mut out = Parsed { completeness: Completeness::Complete, files: vec![path.to_string()], ..Parsed::default() };
-    members.emit(&mut out);
-    let doc: BTreeMap<String, serde_norway::Value> = match serde_norway::from_str(text) {
-        Ok(d) => d,
-        Err(e) => {
-            let line = e.location().map(|l| l.line() as u32);
-            out.diagnostics.push(common::error("parse", path, line, format!("yarn.lock is not valid YAML: {e}")));
-            out.completeness = Completeness::Unknown;
-            return out;
-        }
-    };
+    let mut out = members.start(path);
+    let Some(doc) = common::yaml_document(text, path, &mut out) else { return out };
     let lines = common::yaml_key_lines(text, None);
     let line_of = |key: &str| lines.get(key).copied();
     match doc.get("__metadata").map(|m| serde_norway::from_value::<Metadata>(m.clone())) {

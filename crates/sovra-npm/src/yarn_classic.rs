@@ -126,8 +126,7 @@ fn key_value(body: &str) -> Option<(String, String)> {
 }
 
 pub fn parse_yarn_classic(text: &str, path: &str, members: &ProjectSet) -> Parsed {
-    let mut out = Parsed { completeness: Completeness::Complete, files: vec![path.to_string()], ..Parsed::default() };
-    members.emit(&mut out);
+    let mut out = members.start(path);
     let entries = parse_entries(text, path, &mut out.diagnostics);
     if entries.is_empty() {
         out.diagnostics.push(common::error("parse", path, Some(1), "yarn.lock holds no entries"));

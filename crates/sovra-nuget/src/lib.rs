@@ -28,7 +28,6 @@
 //! shipped project also uses stays Required.
 
 pub mod graph;
-pub mod json_pos;
 pub mod lockfile;
 pub mod msbuild;
 pub mod project;

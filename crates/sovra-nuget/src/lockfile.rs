@@ -17,7 +17,7 @@ use serde_json::Value;
 use sovra_core::plugin::line_of;
 use sovra_core::{Diagnostic, Location};
 
-use crate::json_pos::{find_member, json_string};
+use sovra_core::json_pos::{find_member, json_string};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {

@@ -47,7 +47,9 @@ fn key(raw: &str) -> String {
 }
 
 fn looks_like_host(s: &str) -> bool {
-    !s.contains(' ') && s.split('/').next().is_some_and(|h| h.contains('.') && h.ends_with(".org") || h.ends_with(".com"))
+    !s.contains(' ')
+        && s.contains('/')
+        && s.split('/').next().is_some_and(|h| [".org", ".com", ".net"].iter().any(|tld| h.ends_with(tld)))
 }
 
 /// The SPDX expression a non-SPDX licence name or licence URL stands for.

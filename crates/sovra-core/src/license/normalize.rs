@@ -210,3 +210,195 @@ fn req_string(req: &spdx::LicenseReq) -> String {
         None => lic,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    /// Raw strings as manifests and registries write them: the corpus
+    /// lockfiles (npm `license`, Composer arrays joined with OR by the
+    /// model, Cargo `license`, pyproject) and common registry metadata
+    /// (PyPI trove classifiers and `License:` fields, Maven `<licenses>`
+    /// names and URLs, NuGet `licenseUrl`, RubyGems, npm legacy types).
+    const CASES: &[(&str, &str)] = &[
+        // SPDX ids and expressions, as they are or in lax spellings
+        ("MIT", "MIT"),
+        ("ISC", "ISC"),
+        ("Apache-2.0", "Apache-2.0"),
+        ("BSD-3-Clause", "BSD-3-Clause"),
+        ("BSD-2-Clause", "BSD-2-Clause"),
+        ("BlueOak-1.0.0", "BlueOak-1.0.0"),
+        ("0BSD", "0BSD"),
+        ("CC0-1.0", "CC0-1.0"),
+        ("CC-BY-4.0", "CC-BY-4.0"),
+        ("CC-BY-3.0", "CC-BY-3.0"),
+        ("(MIT OR CC0-1.0)", "MIT OR CC0-1.0"),
+        ("(WTFPL OR MIT)", "WTFPL OR MIT"),
+        ("(MIT AND BSD-3-Clause)", "MIT AND BSD-3-Clause"),
+        ("(MIT AND Zlib)", "MIT AND Zlib"),
+        ("Unlicense OR MIT", "Unlicense OR MIT"),
+        ("Unlicense/MIT", "Unlicense OR MIT"),
+        ("MIT/Apache-2.0", "MIT OR Apache-2.0"),
+        ("MIT / Apache-2.0", "MIT OR Apache-2.0"),
+        ("Apache-2.0/MIT", "Apache-2.0 OR MIT"),
+        ("MIT OR Apache-2.0", "MIT OR Apache-2.0"),
+        ("Apache-2.0 OR BSD-2-Clause", "Apache-2.0 OR BSD-2-Clause"),
+        ("Apache-2.0 WITH LLVM-exception", "Apache-2.0 WITH LLVM-exception"),
+        ("Apache-2.0 WITH LLVM-exception OR Apache-2.0 OR MIT", "Apache-2.0 WITH LLVM-exception OR Apache-2.0 OR MIT"),
+        ("MIT OR Apache-2.0 OR Zlib", "MIT OR Apache-2.0 OR Zlib"),
+        ("(MIT OR Apache-2.0) AND Unicode-3.0", "(MIT OR Apache-2.0) AND Unicode-3.0"),
+        ("MPL-2.0", "MPL-2.0"),
+        ("LGPL-2.1", "LGPL-2.1-only"),
+        ("LGPL-2.1-or-later", "LGPL-2.1-or-later"),
+        ("LGPL-3.0-or-later", "LGPL-3.0-or-later"),
+        ("GPL-2.0-or-later", "GPL-2.0-or-later"),
+        ("GPL-2.0", "GPL-2.0-only"),
+        ("GPL-2.0+", "GPL-2.0-or-later"),
+        ("GPL-3.0", "GPL-3.0-only"),
+        ("GPL-3.0+", "GPL-3.0-or-later"),
+        ("AGPL-3.0", "AGPL-3.0-only"),
+        ("LGPL-3.0", "LGPL-3.0-only"),
+        ("LGPL-2.0+", "LGPL-2.0-or-later"),
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("GPL-2.0 WITH Classpath-exception-2.0", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("GPL-3.0-or-later WITH GCC-exception-3.1", "GPL-3.0-or-later WITH GCC-exception-3.1"),
+        ("eCos-2.0", "GPL-2.0-or-later WITH eCos-exception-2.0"),
+        ("BSD-2-Clause-FreeBSD", "BSD-2-Clause"),
+        ("mit", "MIT"),
+        ("apache-2.0", "Apache-2.0"),
+        ("Mit OR apache-2.0", "MIT OR Apache-2.0"),
+        ("mit or apache-2.0", "MIT OR Apache-2.0"),
+        ("  MIT  ", "MIT"),
+        ("\"MIT\"", "MIT"),
+        ("Python-2.0", "Python-2.0"),
+        ("PSF-2.0", "PSF-2.0"),
+        ("Artistic-2.0", "Artistic-2.0"),
+        ("EPL-2.0 OR GPL-2.0-only WITH Classpath-exception-2.0", "EPL-2.0 OR GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("LicenseRef-Proprietary", "LicenseRef-Proprietary"),
+        // Names (pyproject `license = {text}`, pom `<name>`, gemspec, PyPI `License:`)
+        ("MIT License", "MIT"),
+        ("MIT License (MIT)", "MIT"),
+        ("The MIT License", "MIT"),
+        ("The MIT License (MIT)", "MIT"),
+        ("Apache 2.0", "Apache-2.0"),
+        ("Apache 2", "Apache-2.0"),
+        ("Apache2", "Apache-2.0"),
+        ("Apache License 2.0", "Apache-2.0"),
+        ("Apache License, Version 2.0", "Apache-2.0"),
+        ("The Apache License, Version 2.0", "Apache-2.0"),
+        ("The Apache Software License, Version 2.0", "Apache-2.0"),
+        ("Apache Software License - Version 2.0", "Apache-2.0"),
+        ("Apache License Version 2.0", "Apache-2.0"),
+        ("ASL 2.0", "Apache-2.0"),
+        ("BSD 3-Clause", "BSD-3-Clause"),
+        ("New BSD License", "BSD-3-Clause"),
+        ("Revised BSD License", "BSD-3-Clause"),
+        ("BSD 2-Clause License", "BSD-2-Clause"),
+        ("Simplified BSD", "BSD-2-Clause"),
+        ("Eclipse Public License - v 1.0", "EPL-1.0"),
+        ("Eclipse Public License v2.0", "EPL-2.0"),
+        ("Eclipse Public License 2.0", "EPL-2.0"),
+        ("Eclipse Distribution License - v 1.0", "BSD-3-Clause"),
+        ("Mozilla Public License 2.0", "MPL-2.0"),
+        ("Mozilla Public License Version 1.1", "MPL-1.1"),
+        ("GNU General Public License v2.0 only", "GPL-2.0-only"),
+        ("GNU General Public License, version 2", "GPL-2.0-only"),
+        ("GNU Lesser General Public License v2.1", "LGPL-2.1-only"),
+        ("GNU Lesser General Public License, Version 2.1", "LGPL-2.1-only"),
+        ("GPLv2+", "GPL-2.0-or-later"),
+        ("GPLv3", "GPL-3.0-only"),
+        ("LGPLv3+", "LGPL-3.0-or-later"),
+        ("CDDL + GPLv2 with classpath exception", "CDDL-1.1 OR GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("CDDL/GPLv2+CE", "CDDL-1.1 OR GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("Common Development and Distribution License (CDDL) v1.0", "CDDL-1.0"),
+        ("Boost Software License 1.0", "BSL-1.0"),
+        ("ISC License", "ISC"),
+        ("zlib License", "Zlib"),
+        ("The Unlicense", "Unlicense"),
+        ("Python Software Foundation License", "PSF-2.0"),
+        ("PostgreSQL License", "PostgreSQL"),
+        ("Public Domain (CC0)", "CC0-1.0"),
+        ("EUPL 1.2", "EUPL-1.2"),
+        ("European Union Public Licence (EUPL) v1.2", "EUPL-1.2"),
+        ("Ruby", "Ruby"),
+        ("perl_5", "Artistic-1.0-Perl OR GPL-1.0-or-later"),
+        ("MIT or Apache 2.0", "MIT OR Apache-2.0"),
+        ("Apache License 2.0 and MIT License", "Apache-2.0 AND MIT"),
+        ("MIT, Apache 2.0", "MIT OR Apache-2.0"),
+        // PyPI trove classifiers
+        ("License :: OSI Approved :: MIT License", "MIT"),
+        ("License :: OSI Approved :: Apache Software License", "NOASSERTION"),
+        ("License :: OSI Approved :: BSD License", "NOASSERTION"),
+        ("License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)", "GPL-2.0-or-later"),
+        ("License :: OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)", "LGPL-3.0-only"),
+        ("License :: OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)", "MPL-2.0"),
+        ("License :: CC0 1.0 Universal (CC0 1.0) Public Domain Dedication", "CC0-1.0"),
+        ("License :: OSI Approved :: ISC License (ISCL)", "ISC"),
+        // URLs (pom `<url>`, nuspec `licenseUrl`, npm legacy `licenses[].url`)
+        ("http://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0"),
+        ("https://www.apache.org/licenses/LICENSE-2.0.txt", "Apache-2.0"),
+        ("http://www.apache.org/licenses/LICENSE-2.0.html", "Apache-2.0"),
+        ("http://opensource.org/licenses/MIT", "MIT"),
+        ("https://opensource.org/licenses/mit-license.php", "MIT"),
+        ("http://www.opensource.org/licenses/bsd-license.php", "NOASSERTION"),
+        ("https://opensource.org/licenses/BSD-3-Clause", "BSD-3-Clause"),
+        ("http://www.gnu.org/licenses/gpl-2.0.html", "GPL-2.0-only"),
+        ("https://www.gnu.org/licenses/old-licenses/lgpl-2.1.en.html", "LGPL-2.1-only"),
+        ("https://www.gnu.org/licenses/agpl-3.0.html", "AGPL-3.0-only"),
+        ("https://www.eclipse.org/legal/epl-v10.html", "EPL-1.0"),
+        ("https://www.eclipse.org/legal/epl-2.0/", "EPL-2.0"),
+        ("http://www.eclipse.org/org/documents/edl-v10.php", "BSD-3-Clause"),
+        ("https://www.mozilla.org/en-US/MPL/2.0/", "MPL-2.0"),
+        ("http://mozilla.org/MPL/2.0/", "MPL-2.0"),
+        ("https://creativecommons.org/publicdomain/zero/1.0/", "CC0-1.0"),
+        ("https://github.com/dotnet/corefx/blob/master/LICENSE.TXT", "NOASSERTION"),
+        // Ambiguous or not a licence: never guessed
+        ("BSD", "NOASSERTION"),
+        ("BSD License", "NOASSERTION"),
+        ("GPL", "NOASSERTION"),
+        ("LGPL", "NOASSERTION"),
+        ("Apache", "NOASSERTION"),
+        ("Apache License", "NOASSERTION"),
+        ("Dual License", "NOASSERTION"),
+        ("Public Domain", "NOASSERTION"),
+        ("Commercial", "NOASSERTION"),
+        ("Proprietary", "NOASSERTION"),
+        ("SEE LICENSE IN LICENSE.md", "NOASSERTION"),
+        ("UNLICENSED", "LicenseRef-UNLICENSED"),
+        ("", "NOASSERTION"),
+        ("   ", "NOASSERTION"),
+        ("NONE", "NONE"),
+        ("NOASSERTION", "NOASSERTION"),
+        ("MIT AND", "NOASSERTION"),
+        ("(MIT", "NOASSERTION"),
+        ("Some Proprietary Licence v7 (see file)", "NOASSERTION"),
+    ];
+
+    #[test]
+    fn table() {
+        let mut failures = Vec::new();
+        for (raw, want) in CASES {
+            let got = normalize(raw).expression;
+            if got != *want {
+                failures.push(format!("{raw:?}: want {want}, got {got}"));
+            }
+        }
+        assert!(CASES.len() >= 100, "only {} cases", CASES.len());
+        assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    }
+
+    #[test]
+    fn every_result_is_a_valid_expression() {
+        for (raw, _) in CASES {
+            let e = normalize(raw).expression;
+            assert!(e == "NONE" || e == "NOASSERTION" || spdx::Expression::parse(&e).is_ok(), "{raw:?} -> {e}");
+        }
+    }
+
+    #[test]
+    fn changed_flag() {
+        assert!(!normalize("MIT").changed);
+        assert!(normalize("GPL-2.0").changed);
+        assert!(normalize("Apache 2.0").changed);
+    }
+}

@@ -1,4 +1,4 @@
-//! Line numbers for JSON members.
+//! Line numbers for JSON members, for plug-ins whose formats are JSON.
 //!
 //! `serde_json` gives values without positions (and without key order unless a
 //! workspace-wide feature is switched on), so entries are located afterwards by
@@ -22,7 +22,8 @@ pub fn find_member(text: &str, from: usize, key: &str, value_prefix: &str) -> Op
     None
 }
 
-/// The JSON text of a string value as writers emit it (serde_json's escaping).
+/// The JSON text of a string value as writers emit it (serde_json's escaping;
+/// `/` is not escaped, as npm, Composer and NuGet write it).
 pub fn json_string(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
 }

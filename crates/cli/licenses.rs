@@ -1,0 +1,200 @@
+//! `sovra licenses detect`: the licence of licence files, notices and headers.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand, ValueEnum};
+
+use sovra_licenses::{Detection, Detector};
+
+#[derive(Args)]
+pub struct LicensesArgs {
+    #[command(subcommand)]
+    command: LicensesCommand,
+}
+
+#[derive(Subcommand)]
+enum LicensesCommand {
+    /// Detect the licence of files; directories are searched for licence
+    /// files (LICENSE*, LICENCE*, COPYING*, NOTICE*, UNLICENSE, *.LICENSE ...).
+    Detect(DetectArgs),
+}
+
+#[derive(Args)]
+struct DetectArgs {
+    /// Files or directories.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to this file instead of stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+/// Directories are not descended deeper than this (a symlink loop or a
+/// pathological tree must not hang the command).
+const MAX_DEPTH: usize = 32;
+/// Directories never worth searching for a project's licence files.
+const SKIP_DIRS: &[&str] = &[".git", ".hg", ".svn", "target", ".venv", "__pycache__"];
+
+pub fn run(args: LicensesArgs) -> anyhow::Result<u8> {
+    match args.command {
+        LicensesCommand::Detect(args) => detect(args),
+    }
+}
+
+fn detect(args: DetectArgs) -> anyhow::Result<u8> {
+    let mut files = Vec::new();
+    for p in &args.paths {
+        let meta = std::fs::metadata(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, 0, &mut files);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    let detector = Detector::new();
+    let mut results = Vec::with_capacity(files.len());
+    for f in files {
+        match std::fs::read(&f) {
+            Ok(bytes) => results.push((f.clone(), detector.detect(&bytes))),
+            Err(e) => eprintln!("sovra: warning: cannot read {}: {e}", f.display()),
+        }
+    }
+    let out = match args.format {
+        Format::Json => json(&results),
+        Format::Table => table(&results),
+    };
+    crate::emit(args.output.as_ref(), &out)?;
+    Ok(crate::EXIT_OK)
+}
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!("sovra: warning: cannot list {}", dir.display());
+        return;
+    };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else { continue };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if kind.is_dir() {
+            if !SKIP_DIRS.contains(&name.as_str()) {
+                walk(&entry.path(), depth + 1, out);
+            }
+        } else if kind.is_file() && is_license_file(&name) {
+            out.push(entry.path());
+        }
+    }
+}
+
+/// Whether a file name looks like a licence file: `LICENSE`, `LICENCE.md`,
+/// `COPYING.LIB`, `NOTICE`, `UNLICENSE`, `MIT-LICENSE`, `LICENSE-APACHE`,
+/// `foo.LICENSE`, `COPYRIGHT` (Debian); not source or metadata files that
+/// happen to be named so (`license.rs`, `license.json`).
+pub fn is_license_file(name: &str) -> bool {
+    const CODE: &[&str] = &[
+        "rs", "py", "js", "ts", "go", "java", "c", "h", "cpp", "cs", "rb", "php", "json", "yml", "yaml",
+        "toml", "xml", "lock", "sh", "svg", "png",
+    ];
+    let lower = name.to_ascii_lowercase();
+    let (stem, ext) = match lower.split_once('.') {
+        Some((s, e)) => (s, e.rsplit('.').next().unwrap_or(e)),
+        None => (lower.as_str(), ""),
+    };
+    if matches!(ext, "license" | "licence") {
+        return true;
+    }
+    if CODE.contains(&ext) {
+        return false;
+    }
+    stem.contains("licen") || ["copying", "notice", "copyright", "unlicense"].iter().any(|p| stem.starts_with(p))
+}
+
+fn table(results: &[(PathBuf, Detection)]) -> String {
+    let rows: Vec<[String; 4]> = results
+        .iter()
+        .map(|(p, d)| {
+            [p.display().to_string(), d.expression.clone(), format!("{:.2}", d.confidence), d.matched.join("; ")]
+        })
+        .collect();
+    let header = ["PATH", "EXPRESSION", "CONFIDENCE", "MATCHED"];
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0);
+    let (w0, w1, w2) = (width(0), width(1), width(2));
+    let mut out = format!("{:w0$}  {:w1$}  {:w2$}  {}\n", header[0], header[1], header[2], header[3]);
+    for r in &rows {
+        out.push_str(format!("{:w0$}  {:w1$}  {:>w2$}  {}", r[0], r[1], r[2], r[3]).trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `[{"path", "expression", "confidence", "matched", "method"}]`, written by
+/// hand: the shape is flat and the binary carries no JSON serialiser of its own.
+fn json(results: &[(PathBuf, Detection)]) -> String {
+    let mut out = String::from("[");
+    for (i, (p, d)) in results.iter().enumerate() {
+        let matched: Vec<String> = d.matched.iter().map(|m| quote(m)).collect();
+        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+        out.push_str(&format!(
+            "{{\"path\": {}, \"expression\": {}, \"confidence\": {:.2}, \"method\": {}, \"matched\": [{}]}}",
+            quote(&p.display().to_string()),
+            quote(&d.expression),
+            d.confidence,
+            quote(&format!("{:?}", d.method).to_lowercase()),
+            matched.join(", ")
+        ));
+    }
+    out.push_str(if results.is_empty() { "]\n" } else { "\n]\n" });
+    out
+}
+
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licence_file_names() {
+        for yes in ["LICENSE", "LICENSE.md", "licence.txt", "COPYING", "COPYING.LIB", "NOTICE", "UNLICENSE",
+            "MIT-LICENSE", "LICENSE-APACHE", "foo.LICENSE", "COPYRIGHT"] {
+            assert!(is_license_file(yes), "{yes}");
+        }
+        for no in ["license.rs", "license.json", "README.md", "main.c", "Cargo.toml"] {
+            assert!(!is_license_file(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+    }
+}
