@@ -8,10 +8,13 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod licenses;
+mod online;
 mod plugins;
 mod progress;
 mod scan;
 mod table;
+mod validate;
+mod verify;
 
 /// Exit codes, as the README documents them.
 pub const EXIT_OK: u8 = 0;
@@ -33,6 +36,13 @@ enum Command {
     Check(check::CheckArgs),
     /// Licence-text detection (`sovra licenses detect PATH...`).
     Licenses(licenses::LicensesArgs),
+    /// Check a CycloneDX SBOM (JSON or XML) against the official schema and a
+    /// profile (BSI TR-03183-2); exit 1 when a required field is missing.
+    Validate(validate::ValidateArgs),
+    /// Compare a delivered SBOM with a scan of the delivered source; exit 1 on differences.
+    Verify(verify::VerifyArgs),
+    /// Manage the registry cache of `--online` (`sovra cache clear`).
+    Cache(online::CacheArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +58,9 @@ fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Check(args) => check::run(args),
         Command::Licenses(args) => licenses::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Cache(args) => online::run_cache(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -9,7 +9,7 @@ use sovra_core::report;
 use sovra_core::scan::{ScanOptions, scan_path};
 use sovra_core::{Inventory, Severity};
 
-use crate::{EXIT_OK, EXIT_USAGE, check, emit, plugins, progress, show_progress, table};
+use crate::{EXIT_OK, EXIT_USAGE, check, emit, online, plugins, progress, show_progress, table};
 
 #[derive(Args)]
 pub struct ScanArgs {
@@ -33,6 +33,8 @@ pub struct ScanArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub policy: check::PolicyArgs,
+    #[command(flatten)]
+    pub online: online::OnlineArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -67,6 +69,7 @@ impl From<Spec> for SpecVersion {
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let policy = check::load_policy(&args.policy, &args.path)?;
     let mut inv = scan(&args.path, args.exclude_dev, args.quiet)?;
+    online::enrich(&mut inv, &args.online, &args.policy, &args.path, args.quiet)?;
     let (assessment, outcome) = check::evaluate(&mut inv, policy.as_ref());
     let document = match args.format {
         Format::Table => table::render(&inv),

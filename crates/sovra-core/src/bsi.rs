@@ -13,12 +13,7 @@
 //!   required field still empty, per component. Nothing is invented: a field
 //!   without data stays empty and becomes a gap.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
-
-use crate::model::{Component, Ecosystem, HashAlg, Inventory, Source};
-use crate::scan::ROOT_REF;
 
 /// The profile's name on the command line and in `sovra.toml`.
 pub const PROFILE: &str = "bsi-tr-03183-2";

@@ -19,6 +19,7 @@ The principal types:
 * Writers turn an inventory into documents; they know nothing of any ecosystem.
 */
 
+pub mod bsi;
 pub mod cyclonedx;
 pub mod discover;
 pub mod json_pos;
@@ -31,6 +32,8 @@ pub mod report;
 pub mod risk;
 pub mod scan;
 pub mod time;
+pub mod validate;
+pub mod verify;
 #[doc(hidden)]
 pub mod testing;
 

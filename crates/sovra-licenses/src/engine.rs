@@ -21,6 +21,8 @@ const CANDIDATE_MIN: f32 = 0.5;
 /// Below this many shingles a reference is too short to be found by text
 /// alone (a one-line "licence"): the notice rules handle those.
 const MIN_SHINGLES: usize = 8;
+/// Matches further apart than this many words belong to different clusters.
+const MAX_GAP: usize = 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -36,8 +38,13 @@ pub struct Reference {
     pub expression: String,
     pub name: &'static str,
     pub kind: Kind,
+    /// For GNU `-only` texts: how many "or later" references the text
+    /// itself contains (its "how to apply" appendix), so that only a further
+    /// one in a file widens the match to `-or-later`.
+    pub own_or_later: Option<usize>,
     /// Sorted, distinct.
     shingles: Vec<u64>,
+    text: &'static str,
 }
 
 /// The reference texts and the shingle index over them.
@@ -85,7 +92,14 @@ impl Index {
         for text in order {
             let ids = &by_text[text];
             let Some((expression, name)) = preferred_license(ids) else { continue };
-            refs.push(Reference { expression, name, kind: Kind::License, shingles: reference_shingles(text) });
+            refs.push(Reference {
+                expression,
+                name,
+                kind: Kind::License,
+                own_or_later: None,
+                shingles: reference_shingles(text),
+                text,
+            });
         }
         for &(id, text) in spdx::text::EXCEPTION_TEXTS {
             let Some(exc) = spdx::exception_id(id) else { continue };
@@ -96,7 +110,9 @@ impl Index {
                 expression: id.to_string(),
                 name: id,
                 kind: Kind::Exception,
+                own_or_later: None,
                 shingles: reference_shingles(text),
+                text,
             });
         }
         let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -107,6 +123,17 @@ impl Index {
             }
         }
         Index { refs, postings }
+    }
+
+    /// Fill [`Reference::own_or_later`] for the GNU `-only` texts with a
+    /// counter of "or later" references.
+    pub fn count_own_or_later(&mut self, count: impl Fn(&[Token], &str) -> usize) {
+        for r in &mut self.refs {
+            let gnu = spdx::license_id(&r.expression).is_some_and(|l| l.is_gnu());
+            if gnu && r.expression.ends_with("-only") {
+                r.own_or_later = Some(count(&tokenize(r.text), &r.expression));
+            }
+        }
     }
 
     pub fn reference(&self, i: usize) -> &Reference {
@@ -189,12 +216,27 @@ impl Index {
     }
 
     fn placed(&self, r: usize, c: f32, positions: &[usize], len: usize) -> TextMatch {
-        let start = positions.first().copied().unwrap_or(0);
-        let end = positions.last().map_or(0, |p| (p + N).min(len));
-        let mut explained = vec![false; end.saturating_sub(start)];
-        for &p in positions {
+        // A few of a reference's shingles are common phrases that also occur
+        // far away (in another licence of the same file): the span is the
+        // main cluster of matches, unless the matches really are split (a
+        // text with a long insertion), then it is all of them.
+        let mut best = (0usize, 0usize);
+        let mut start = 0;
+        for k in 1..=positions.len() {
+            if k == positions.len() || positions[k] - positions[k - 1] > MAX_GAP {
+                if k - start > best.1 - best.0 {
+                    best = (start, k);
+                }
+                start = k;
+            }
+        }
+        let cluster = if (best.1 - best.0) * 4 >= positions.len() * 3 { &positions[best.0..best.1] } else { positions };
+        let first = cluster.first().copied().unwrap_or(0);
+        let end = cluster.last().map_or(0, |p| (p + N).min(len));
+        let mut explained = vec![false; end.saturating_sub(first)];
+        for &p in cluster {
             for q in p..(p + N).min(end) {
-                explained[q - start] = true;
+                explained[q - first] = true;
             }
         }
         let precision = if explained.is_empty() {
@@ -202,7 +244,7 @@ impl Index {
         } else {
             explained.iter().filter(|&&e| e).count() as f32 / explained.len() as f32
         };
-        TextMatch { reference: r, containment: c, precision, span: (start, end) }
+        TextMatch { reference: r, containment: c, precision, span: (first, end) }
     }
 }
 

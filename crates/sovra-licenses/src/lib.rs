@@ -86,7 +86,14 @@ struct Term {
 
 impl Detector {
     pub fn new() -> Detector {
-        Detector { index: Index::build(), phrases: Phrases::build() }
+        let phrases = Phrases::build();
+        let mut index = Index::build();
+        index.count_own_or_later(|tokens, id| or_later_mentions(&phrases, tokens, id));
+        Detector { index, phrases }
+    }
+
+    fn or_later_count(&self, tokens: &[Token], only_id: &str) -> usize {
+        or_later_mentions(&self.phrases, tokens, only_id)
     }
 
     /// Detect the licence of a file's content.
@@ -101,6 +108,11 @@ impl Detector {
         let mut modified: Option<&TextMatch> = None;
         for m in &found {
             let r = self.index.reference(m.reference);
+            if r.kind == Kind::License {
+                // An edited text's own words ("MIT License" as its title) are
+                // not references either.
+                covered[m.span.0..m.span.1].iter_mut().for_each(|c| *c = true);
+            }
             if m.precision < MIN_PRECISION && r.kind == Kind::License {
                 modified.get_or_insert(m);
                 continue;
@@ -118,14 +130,21 @@ impl Detector {
                 });
                 continue;
             }
-            covered[m.span.0..m.span.1].iter_mut().for_each(|c| *c = true);
             if let (Some(a), Some(b)) = (tokens.get(m.span.0), tokens.get(m.span.1.saturating_sub(1))) {
                 covered_lines.push((a.line, b.line));
             }
+            let expression = match r.own_or_later {
+                // A GNU text says "or any later version" in its own appendix;
+                // one more such clause in the file is the licensor's choice.
+                Some(own) if self.or_later_count(&tokens, &r.expression) > own => {
+                    r.expression.replace("-only", "-or-later")
+                }
+                _ => r.expression.clone(),
+            };
             terms.push(Term {
                 at: m.span.0,
                 end: m.span.1,
-                expression: r.expression.clone(),
+                expression,
                 exception: false,
                 confidence: m.containment.min(1.0) * m.precision.max(0.9),
                 name: r.name.to_string(),
@@ -135,6 +154,12 @@ impl Detector {
 
         // References in what the full texts leave unexplained: a GPL text's
         // own "how to apply" appendix must not read as a notice.
+        let tags = notice::spdx_tags(&text);
+        for (i, t) in tokens.iter().enumerate() {
+            if tags.iter().any(|(line, _)| *line == t.line) {
+                covered[i] = true;
+            }
+        }
         let rest: Vec<(usize, Token)> =
             tokens.iter().enumerate().filter(|(i, _)| !covered[*i]).map(|(i, t)| (i, t.clone())).collect();
         let rest_tokens: Vec<Token> = rest.iter().map(|(_, t)| t.clone()).collect();
@@ -153,7 +178,7 @@ impl Detector {
         terms.extend(new_terms);
         let outside = |line: u32| !covered_lines.iter().any(|&(a, b)| a <= line && line <= b);
         let line_position = |line: u32| tokens.iter().position(|t| t.line >= line).unwrap_or(tokens.len());
-        for (line, tag) in notice::spdx_tags(&text) {
+        for (line, tag) in tags {
             let n = sovra_core::license::normalize(&tag);
             if n.expression != "NOASSERTION" && n.expression != "NONE" {
                 terms.push(Term {
@@ -207,6 +232,12 @@ impl Detector {
             Err(_) => Detection { expression: "NOASSERTION".into(), confidence: 0.0, matched, method },
         }
     }
+}
+
+/// How often a text says "or later" of the licence `only_id` (`GPL-2.0-only`).
+fn or_later_mentions(phrases: &Phrases, tokens: &[Token], only_id: &str) -> usize {
+    let later = only_id.replace("-only", "-or-later");
+    phrases.scan(tokens).iter().filter(|m| m.expression == later).count()
 }
 
 fn mention_term(m: &Mention, at: usize, end: usize) -> Term {
@@ -282,10 +313,10 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], dual: bool) -> (String, f32, 
             }
         } else {
             let mut t = t;
-            if let Some(e) = pending.pop() {
-                if !t.expression.contains(' ') {
-                    t.expression = format!("{} WITH {e}", t.expression);
-                }
+            if !t.expression.contains(' ')
+                && let Some(e) = pending.pop()
+            {
+                t.expression = format!("{} WITH {e}", t.expression);
             }
             licences.push(t);
         }
@@ -325,7 +356,11 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], dual: bool) -> (String, f32, 
         }
         prev_end = Some(t.end);
     }
-    let expression = if groups.len() == 1 {
+    let expression = if groups.len() == 1 && groups[0].len() == 1 {
+        // A single term needs no parentheses.
+        let only = &groups[0][0];
+        only.strip_prefix('(').and_then(|o| o.strip_suffix(')')).unwrap_or(only).to_string()
+    } else if groups.len() == 1 {
         groups[0].join(" OR ")
     } else {
         groups

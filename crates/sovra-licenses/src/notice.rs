@@ -179,6 +179,8 @@ enum Target {
 /// longest one.
 pub struct Phrases {
     list: Vec<Phrase>,
+    /// Phrase indices by first word, longest first.
+    by_first: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Phrases {
@@ -201,8 +203,14 @@ impl Phrases {
                 list.push(Phrase { words, target: Target::Name(lic.name) });
             }
         }
-        list.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
-        Phrases { list }
+        list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
+        let mut by_first: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (i, p) in list.iter().enumerate() {
+            if let Some(first) = p.words.first() {
+                by_first.entry(first.clone()).or_default().push(i);
+            }
+        }
+        Phrases { list, by_first }
     }
 
     /// Every reference in a token stream, in order, not overlapping.
@@ -222,8 +230,9 @@ impl Phrases {
     }
 
     fn at(&self, tokens: &[Token], i: usize) -> Option<Mention> {
-        // Phrases are checked at most once per position; a hit ends the search.
-        for p in &self.list {
+        // Longest phrase first; a hit ends the search.
+        let candidates = self.by_first.get(&tokens[i].word)?;
+        for p in candidates.iter().map(|&k| &self.list[k]) {
             let n = p.words.len();
             if i + n > tokens.len() || !tokens[i..i + n].iter().zip(&p.words).all(|(t, w)| t.word == *w) {
                 continue;

@@ -41,13 +41,15 @@ pub fn bom(inv: &Inventory, opts: &WriteOptions, d: Dialect) -> Bom {
         .iter()
         .map(|p| {
             let kind = if depended_on.contains(p.bom_ref.as_str()) { "library" } else { "application" };
-            // A project is what is being delivered; a scope would say how it is used by another.
-            let own = model::Component { scope: None, ..p.component.clone() };
+            // A project is what is being delivered: a scope would say how another
+            // uses it, and its manifest already says where it lies.
+            let own = model::Component { scope: None, source: Source::default(), ..p.component.clone() };
             let manifest = Property::new("sovra:manifest", p.manifest.to_string());
             component(&own, kind, &p.bom_ref, d, vec![manifest])
         })
         .collect();
-    let mut root = component(&inv.root, "application", ROOT_REF, d, Vec::new());
+    let tree = model::Component { source: Source::default(), ..inv.root.clone() };
+    let mut root = component(&tree, "application", ROOT_REF, d, Vec::new());
     if root.name.is_empty() {
         root.name = "root".into();
     }
@@ -131,8 +133,10 @@ fn component(
     let hashes = hashes_and_distribution(c, &mut refs);
     origin(c, &mut refs);
     let mut external_references = refs.refs;
-    external_references.sort();
-    external_references.dedup();
+    // The same URL twice (a repository that is also the git source) is kept
+    // once, with the richer entry (a comment, hashes) sorted first.
+    external_references.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)).then_with(|| b.cmp(a)));
+    external_references.dedup_by(|later, kept| later.kind == kept.kind && later.url == kept.url);
     props.sort();
     props.dedup();
 

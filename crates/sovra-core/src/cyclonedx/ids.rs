@@ -3,7 +3,7 @@
 //! A calendar date needs twenty lines, not a date crate every plug-in would
 //! compile; a serial number needs a hash, not a random-number crate.
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
@@ -68,9 +68,8 @@ pub fn random_serial() -> String {
     let mut bytes = [0u8; 16];
     for half in bytes.chunks_mut(8) {
         // Each RandomState has its own keys, so the two halves differ.
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        (nanos, std::process::id(), count).hash(&mut h);
-        half.copy_from_slice(&h.finish().to_le_bytes());
+        let h = std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id(), count));
+        half.copy_from_slice(&h.to_le_bytes());
     }
     urn_uuid(bytes, 4)
 }

@@ -38,10 +38,12 @@ fn key(raw: &str) -> String {
         }
     }
     // gnu.org serves translations as `gpl-3.0.ru.html`, `gpl-3.0.en.html`.
-    if let Some((base, lang)) = url.rsplit_once('.') {
-        if lang.len() == 2 && lang.bytes().all(|b| b.is_ascii_alphabetic()) && base.contains('/') {
-            url = base.to_string();
-        }
+    if let Some((base, lang)) = url.rsplit_once('.')
+        && lang.len() == 2
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && base.contains('/')
+    {
+        url = base.to_string();
     }
     url
 }

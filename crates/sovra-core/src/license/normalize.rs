@@ -178,14 +178,14 @@ fn req_string(req: &spdx::LicenseReq) -> String {
     let lic = match &req.license {
         spdx::LicenseItem::Spdx { id, or_later } => {
             let name = id.name;
-            if id.is_deprecated() {
-                if let Some(current) = aliases::lookup(name) {
-                    return match &req.addition {
-                        Some(add) if current.contains(" ") => format!("({current}) WITH {add}"),
-                        Some(add) => format!("{current} WITH {add}"),
-                        None => current.to_string(),
-                    };
-                }
+            if id.is_deprecated()
+                && let Some(current) = aliases::lookup(name)
+            {
+                return match &req.addition {
+                    Some(add) if current.contains(' ') => format!("({current}) WITH {add}"),
+                    Some(add) => format!("{current} WITH {add}"),
+                    None => current.to_string(),
+                };
             }
             if *or_later {
                 if let Some(base) = name.strip_suffix("-only") {

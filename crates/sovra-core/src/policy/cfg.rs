@@ -31,6 +31,24 @@ pub struct PolicyFile {
     pub risk: RiskCfg,
     #[serde(default)]
     pub exceptions: Vec<ExceptionCfg>,
+    /// Registry lookups (`sovra scan --online`); read by the CLI, not by the policy checks.
+    #[serde(default)]
+    pub online: OnlineCfg,
+}
+
+/// `[online]`: whether `sovra scan` asks the package registries, and where.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct OnlineCfg {
+    /// Look packages up without `--online` (`--offline` still forbids it).
+    pub enabled: Option<bool>,
+    /// Source name (purl type) -> base URL of a mirror or proxy, or `off`.
+    #[serde(default)]
+    pub sources: BTreeMap<String, Spanned<String>>,
+    /// Cache directory, relative to the policy file.
+    pub cache_dir: Option<String>,
+    /// How long cached registry answers are used.
+    pub ttl_days: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]

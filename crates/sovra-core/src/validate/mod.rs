@@ -149,6 +149,14 @@ fn text(bytes: Vec<u8>, file: &str) -> Result<String, LoadError> {
     })
 }
 
+/// Pretty JSON with a final newline. The reports hold only strings, numbers
+/// and lists, which always serialise.
+pub(crate) fn pretty_json<T: Serialize>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// A JSON pointer as the JSON path people read: `$.components[3].name`.
 pub fn display_path(ptr: &str) -> String {
     let mut out = String::from("$");
@@ -256,6 +264,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// Pretty JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        pretty_json(self)
+    }
+
     pub fn errors(&self) -> usize {
         self.findings.iter().filter(|f| f.severity == Severity::Error).count()
     }

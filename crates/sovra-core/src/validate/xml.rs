@@ -389,19 +389,19 @@ fn tree(text: &str, file: &str) -> Result<Node, LoadError> {
 }
 
 fn node(s: &BytesStart<'_>, line: u32) -> Node {
-    let name = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+    let name = s.local_name().as_ref().to_string();
     let attrs = s
         .attributes()
         .with_checks(false)
         .flatten()
         .map(|a| {
             // The default namespace declaration keeps its full name.
-            let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-            let key = if key == "xmlns" { key } else { String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned() };
+            let key = a.key.as_ref().to_string();
+            let key = if key == "xmlns" { key } else { a.key.local_name().as_ref().to_string() };
             let value = a
                 .normalized_value(XmlVersion::Implicit1_0)
                 .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
+                .unwrap_or_else(|_| a.value.to_string());
             (key, value)
         })
         .collect();

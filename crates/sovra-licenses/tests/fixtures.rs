@@ -1,0 +1,168 @@
+//! Detection on inputs that do not need the corpus: the hand-written files in
+//! `fixtures/licenses/` and full SPDX texts dressed the way real licence
+//! files are (markdown, HTML, CRLF, BOM, UTF-16, reflowed lines, copyright
+//! lines, two licences in one file, an edited text).
+
+use std::sync::OnceLock;
+
+use sovra_licenses::{Detection, Detector, Method};
+
+fn detector() -> &'static Detector {
+    static D: OnceLock<Detector> = OnceLock::new();
+    D.get_or_init(Detector::new)
+}
+
+fn detect(text: &str) -> Detection {
+    detector().detect(text.as_bytes())
+}
+
+fn spdx_text(id: &str) -> &'static str {
+    spdx::text::LICENSE_TEXTS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t).expect("known id")
+}
+
+fn fixture(name: &str) -> Detection {
+    let path = sovra_core::testing::fixtures_dir().join("licenses").join(name);
+    detector().detect(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+}
+
+/// Re-wrap a text at `width` columns, as many projects' copies are.
+fn reflow(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        if line + word.len() > width {
+            out.push('\n');
+            line = 0;
+        }
+        out.push_str(word);
+        out.push(' ');
+        line += word.len() + 1;
+    }
+    out
+}
+
+#[test]
+fn plain_full_texts_of_common_licences() {
+    for (id, want) in [
+        ("MIT", "MIT"),
+        ("Apache-2.0", "Apache-2.0"),
+        ("BSD-2-Clause", "BSD-2-Clause"),
+        ("BSD-3-Clause", "BSD-3-Clause"),
+        ("ISC", "ISC"),
+        ("MPL-2.0", "MPL-2.0"),
+        ("GPL-2.0-only", "GPL-2.0-only"),
+        ("GPL-3.0-only", "GPL-3.0-only"),
+        ("LGPL-2.1-only", "LGPL-2.1-only"),
+        ("AGPL-3.0-only", "AGPL-3.0-only"),
+        ("EUPL-1.2", "EUPL-1.2"),
+        ("Unlicense", "Unlicense"),
+        ("BSL-1.0", "BSL-1.0"),
+        ("Zlib", "Zlib"),
+        ("CC0-1.0", "CC0-1.0"),
+    ] {
+        let d = detect(spdx_text(id));
+        assert_eq!(d.expression, want, "{id}: {d:?}");
+        assert_eq!(d.method, Method::Text, "{id}");
+        assert!(d.confidence > 0.9, "{id}: {d:?}");
+    }
+}
+
+#[test]
+fn dressed_texts() {
+    let mit = spdx_text("MIT");
+    let markdown = format!("# The MIT License\n\nCopyright (c) 2020 **Jane Doe**\n\n{}", reflow(mit, 72));
+    assert_eq!(detect(&markdown).expression, "MIT");
+    let html = format!(
+        "<html><body><h1>License</h1><p>Copyright &copy; 2020 Jane</p><p>{}</p></body></html>",
+        mit.replace("\n\n", "</p><p>").replace('"', "&quot;")
+    );
+    assert_eq!(detect(&html).expression, "MIT");
+    let crlf = format!("\u{feff}{}", spdx_text("BSD-3-Clause").replace('\n', "\r\n"));
+    assert_eq!(detect(&crlf).expression, "BSD-3-Clause");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(spdx_text("ISC").encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(detector().detect(&utf16).expression, "ISC");
+    let narrow = reflow(spdx_text("Apache-2.0"), 40);
+    assert_eq!(detect(&narrow).expression, "Apache-2.0");
+}
+
+#[test]
+fn two_texts_in_one_file_are_and() {
+    let both = format!("{}\n\n---\n\n{}", spdx_text("MIT"), spdx_text("Apache-2.0"));
+    let d = detect(&both);
+    assert_eq!(d.expression, "MIT AND Apache-2.0", "{d:?}");
+    assert_eq!(d.matched.len(), 2);
+}
+
+#[test]
+fn bsd_variants_are_told_apart() {
+    // BSD-2-Clause is contained in BSD-3-Clause: the larger complete match wins.
+    assert_eq!(detect(spdx_text("BSD-3-Clause")).expression, "BSD-3-Clause");
+    assert_eq!(detect(spdx_text("BSD-2-Clause")).expression, "BSD-2-Clause");
+    assert_eq!(detect(spdx_text("BSD-4-Clause")).expression, "BSD-4-Clause");
+}
+
+#[test]
+fn gpl_text_with_or_later_notice() {
+    let notice = "This program is free software; you can redistribute it and/or modify it under the terms of \
+        the GNU General Public License as published by the Free Software Foundation; either version 2 of the \
+        License, or (at your option) any later version.\n\n";
+    let d = detect(&format!("{notice}{}", spdx_text("GPL-2.0-only")));
+    assert_eq!(d.expression, "GPL-2.0-or-later", "{d:?}");
+    // The GPL's own "how to apply" appendix is not a notice.
+    assert_eq!(detect(spdx_text("GPL-2.0-only")).expression, "GPL-2.0-only");
+}
+
+#[test]
+fn edited_text_is_noassertion_with_the_closest_named() {
+    let mit = spdx_text("MIT");
+    let cut = mit.find("THE SOFTWARE IS PROVIDED").expect("warranty clause");
+    let edited = format!(
+        "{}The Software shall not be used for military purposes, nor by any government agency, nor for \
+         any commercial activity without a separate written agreement with the authors, which they may \
+         refuse for any reason or no reason at all.\n\n{}",
+        &mit[..cut],
+        &mit[cut..]
+    );
+    let d = detect(&edited);
+    assert_eq!(d.expression, "NOASSERTION", "{d:?}");
+    assert_eq!(d.method, Method::Modified);
+    assert_eq!(d.matched, ["MIT"]);
+}
+
+#[test]
+fn notices_and_headers() {
+    for (file, want) in [
+        ("apache-notice.txt", "Apache-2.0"),
+        ("gpl2-or-later-header.c", "GPL-2.0-or-later"),
+        ("gpl2-only-header.c", "GPL-2.0-only"),
+        ("spdx-tag.rs", "MIT OR Apache-2.0"),
+        ("dual/LICENSE", "MIT OR LGPL-2.1-or-later"),
+        ("classpath-notice.txt", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("tree/sub/COPYING", "GPL-3.0-or-later"),
+    ] {
+        let d = fixture(file);
+        assert_eq!(d.expression, want, "{file}: {d:?}");
+        assert!(d.confidence > 0.5 && d.confidence <= 1.0, "{file}: {d:?}");
+    }
+}
+
+#[test]
+fn nothing_to_find() {
+    assert_eq!(fixture("copyright-only.txt").expression, "NONE");
+    assert_eq!(fixture("empty.txt").expression, "NONE");
+    assert_eq!(fixture("not-a-licence.md").expression, "NOASSERTION");
+    let garbage = fixture("garbage.bin");
+    assert!(garbage.expression == "NOASSERTION" || garbage.expression == "NONE", "{garbage:?}");
+}
+
+#[test]
+fn every_result_is_a_valid_expression() {
+    for (id, text) in spdx::text::LICENSE_TEXTS.iter().step_by(7) {
+        let d = detect(text);
+        assert!(
+            d.expression == "NOASSERTION" || d.expression == "NONE" || spdx::Expression::parse(&d.expression).is_ok(),
+            "{id}: {d:?}"
+        );
+    }
+}
