@@ -22,10 +22,7 @@ pub struct Manifest {
     pub path_repositories: Vec<String>,
 }
 
-/// The bom-ref of the first-party package defined by the composer.json at `path`.
-pub fn project_ref(path: &str) -> String {
-    format!("sovra:project:{path}")
-}
+pub use sovra_core::project_ref;
 
 /// Parse composer.json. `None` (with an error diagnostic) when it is not a JSON object.
 pub fn parse_manifest(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Option<Manifest> {

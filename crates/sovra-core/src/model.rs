@@ -383,6 +383,20 @@ impl Component {
         }
     }
 
+    /// The component of a first-party project that is a directory rather than a
+    /// package (a Go module without version, a Gemfile's folder): named after
+    /// the directory (`root` at the top), with no purl of its own.
+    pub fn for_directory(ecosystem: Ecosystem, dir: &str) -> Component {
+        let name = if dir.is_empty() { "root" } else { crate::plugin::file_name(dir) };
+        Component {
+            ecosystem: Some(ecosystem),
+            name: name.to_string(),
+            scope: None,
+            source: Source::Path { path: if dir.is_empty() { ".".into() } else { dir.to_string() } },
+            ..Component::default()
+        }
+    }
+
     /// The reference other parts of the document use for this component.
     pub fn bom_ref(&self) -> &str {
         &self.purl
@@ -460,6 +474,13 @@ fn fill(slot: &mut Option<String>, value: Option<String>) {
 /// Property set to `true` on a component whose version comes from a manifest
 /// range rather than a lockfile (the risk model's `provenance-unlocked`).
 pub const PROP_UNLOCKED: &str = "sovra:unlocked";
+
+/// The reference of a first-party project known only by the manifest (or
+/// directory) that defines it, because it has no name and version of its own
+/// the scan can read.
+pub fn project_ref(manifest: &str) -> String {
+    format!("sovra:project:{manifest}")
+}
 
 /// A first-party project found in the tree: a workspace member, a module, a
 /// package.json with a lockfile. Its own packages are not third-party components.

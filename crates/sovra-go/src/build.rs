@@ -46,9 +46,7 @@ pub struct Workspace {
 
 /// The reference of a first-party module: the go.mod that defines it (its
 /// version is not written anywhere the scan can read).
-pub fn project_ref(gomod_path: &str) -> String {
-    format!("sovra:project:{gomod_path}")
-}
+pub use sovra_core::project_ref;
 
 /// A component being collected: `direct` once any module requires it without `// indirect`.
 struct Collected {
@@ -140,25 +138,10 @@ fn module_project(m: &Module) -> Project {
             c.purl = golang_purl(path, None);
             c
         }
-        None => {
-            let name = if dir.is_empty() {
-                "root"
-            } else {
-                sovra_core::plugin::file_name(dir)
-            };
-            let mut c = Component::new(Ecosystem::Golang, None, name, "");
-            c.purl = String::new();
-            c
-        }
+        None => Component::for_directory(Ecosystem::Golang, dir),
     };
     c.scope = None;
-    c.source = Source::Path {
-        path: if dir.is_empty() {
-            ".".into()
-        } else {
-            dir.to_string()
-        },
-    };
+    c.source = Component::for_directory(Ecosystem::Golang, dir).source;
     let line = f.module.as_ref().map(|(_, l)| *l);
     c.locations.push(Location::new(&m.gomod_path, line));
     let props = [

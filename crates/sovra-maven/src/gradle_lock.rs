@@ -78,7 +78,7 @@ pub fn parse_gradle_locks(project_dir: &str, files: &[(&str, &str)]) -> Parsed {
             entry.1.push(at);
         }
     }
-    let project_ref = format!("sovra:project:{}", if project_dir.is_empty() { "." } else { project_dir });
+    let project_ref = sovra_core::project_ref(if project_dir.is_empty() { "." } else { project_dir });
     for ((g, a, v), (confs, locations)) in found {
         let mut c = Component::new(Ecosystem::Maven, Some(&g), &a, &v);
         c.scope = Some(confs.iter().map(|conf| configuration_scope(conf, &locked)).min().unwrap_or(Scope::Required));

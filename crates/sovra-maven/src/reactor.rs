@@ -489,9 +489,9 @@ impl Reactor {
                         Location::new(self.poms[i].path.clone(), Some(self.poms[i].line)),
                         format!("{g}:{a}:{v} is also defined by {}", self.poms[by_gav[&(g.clone(), a.clone(), v.clone())]].path),
                     ));
-                    format!("sovra:project:{}", self.poms[i].path)
+                    sovra_core::project_ref(&self.poms[i].path)
                 }
-                None => format!("sovra:project:{}", self.poms[i].path),
+                None => sovra_core::project_ref(&self.poms[i].path),
             };
             refs.push(r);
         }

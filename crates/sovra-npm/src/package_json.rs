@@ -153,7 +153,7 @@ fn person(v: &Value) -> Option<String> {
 pub fn project_ref(name: Option<&str>, version: Option<&str>, manifest: &str) -> String {
     match (name, version) {
         (Some(n), Some(v)) if common::is_package_name(n) => common::component(n, v).purl,
-        _ => format!("sovra:project:{manifest}"),
+        _ => sovra_core::project_ref(manifest),
     }
 }
 

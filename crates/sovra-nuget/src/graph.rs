@@ -21,10 +21,7 @@ pub fn is_project_file(path: &str) -> bool {
 /// `PackageId`/`AssemblyName` (only done when the file name does not match).
 const MAX_PROJECT_SCAN: usize = 2000;
 
-/// The bom-ref of a first-party project defined by the file at `path`.
-pub fn project_ref(path: &str) -> String {
-    format!("sovra:project:{path}")
-}
+pub use sovra_core::project_ref;
 
 fn prop(key: &str) -> String {
     format!("sovra:nuget:{key}")

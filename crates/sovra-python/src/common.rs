@@ -146,7 +146,7 @@ pub fn project_ref(name: Option<&str>, version: Option<&str>, manifest: &str) ->
         (Some(n), Some(v)) if !n.is_empty() && !v.is_empty() => {
             Component::new(Ecosystem::Pypi, None, &normalize(n), v).purl
         }
-        _ => format!("sovra:project:{manifest}"),
+        _ => sovra_core::project_ref(manifest),
     }
 }
 

@@ -80,6 +80,6 @@ pub fn parse_lockfile(text: &str, path: &str, manifest: Option<&str>) -> Parsed 
             ..Parsed::default()
         };
     }
-    let project_ref = format!("sovra:project:{}", manifest.unwrap_or(path));
+    let project_ref = sovra_core::project_ref(manifest.unwrap_or(path));
     resolve::resolve(&lock, path, &project_ref, diags)
 }

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use sovra_core::plugin::{file_name, parent_dir};
+use sovra_core::plugin::parent_dir;
 use sovra_core::purl::Purl;
 use sovra_core::{
     Completeness, Component, Diagnostic, Ecosystem, Hash, HashAlg, Location, Parsed, Project,
@@ -325,22 +325,7 @@ fn apply_checksums(
 }
 
 fn directory_project(lock: &Lockfile, path: &str, project_ref: &str) -> Project {
-    let dir = parent_dir(path);
-    let name = if dir.is_empty() {
-        "root"
-    } else {
-        file_name(dir)
-    };
-    let mut c = Component::new(Ecosystem::Gem, None, name, "");
-    c.purl = String::new();
-    c.scope = None;
-    c.source = Source::Path {
-        path: if dir.is_empty() {
-            ".".into()
-        } else {
-            dir.to_string()
-        },
-    };
+    let mut c = Component::for_directory(Ecosystem::Gem, parent_dir(path));
     c.locations.push(Location::new(path, None));
     let props = [
         ("sovra:ruby:bundled-with", lock.bundled_with.clone()),
