@@ -37,14 +37,19 @@ fn parse_level(s: &str) -> Result<Level, String> {
     Level::parse(s).ok_or_else(|| format!("`{s}` is not a risk level (none, low, medium, high, critical)"))
 }
 
+/// The policy file that applies, if any: `--policy FILE`, else `sovra.toml`
+/// in the scanned directory.
+pub fn policy_path(args: &PolicyArgs, scanned: &Path) -> Option<PathBuf> {
+    match &args.policy {
+        Some(p) => Some(p.clone()),
+        None => Some(scanned.join("sovra.toml")).filter(|p| scanned.is_dir() && p.is_file()),
+    }
+}
+
 /// The policy that applies: `--policy FILE`, else `sovra.toml` in the scanned
 /// directory, else none (`sovra check` then uses the built-in defaults).
 pub fn load_policy(args: &PolicyArgs, scanned: &Path) -> anyhow::Result<Option<Policy>> {
-    let path = match &args.policy {
-        Some(p) => Some(p.clone()),
-        None => Some(scanned.join("sovra.toml")).filter(|p| scanned.is_dir() && p.is_file()),
-    };
-    let mut policy = match path {
+    let mut policy = match policy_path(args, scanned) {
         Some(path) => {
             let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read policy {}", path.display()))?;
             Some(Policy::from_file(&path.display().to_string(), &text)?)

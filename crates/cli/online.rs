@@ -62,13 +62,7 @@ fn parse_secs(s: &str) -> Result<Duration, String> {
 
 /// The policy file `check::load_policy` would read, and its `[online]` table.
 fn online_cfg(policy: &check::PolicyArgs, scanned: &Path) -> anyhow::Result<Option<(PathBuf, OnlineCfg, String)>> {
-    let path = match &policy.policy {
-        Some(p) => p.clone(),
-        None => match Some(scanned.join("sovra.toml")).filter(|p| scanned.is_dir() && p.is_file()) {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
+    let Some(path) = check::policy_path(policy, scanned) else { return Ok(None) };
     let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read policy {}", path.display()))?;
     let file = cfg::parse(&path.display().to_string(), &text)?;
     Ok(Some((path, file.online, text)))

@@ -35,6 +35,10 @@ pub struct ScanArgs {
     pub policy: check::PolicyArgs,
     #[command(flatten)]
     pub online: online::OnlineArgs,
+    /// SBOM profile to fill (bsi-tr-03183-2); default: `profile` in sovra.toml.
+    /// Fields the inputs cannot give are listed as gaps on stderr.
+    #[arg(long, value_parser = crate::validate::parse_profile)]
+    pub profile: Option<sovra_core::validate::Profile>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -70,6 +74,14 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let policy = check::load_policy(&args.policy, &args.path)?;
     let mut inv = scan(&args.path, args.exclude_dev, args.quiet)?;
     online::enrich(&mut inv, &args.online, &args.policy, &args.path, args.quiet)?;
+    let profile = match (args.profile, policy.as_ref().and_then(|p| p.profile.as_deref())) {
+        (Some(p), _) => Some(p),
+        (None, Some(name)) => Some(crate::validate::parse_profile(name).map_err(anyhow::Error::msg)?),
+        (None, None) => None,
+    };
+    if profile.is_some() {
+        sovra_core::bsi::apply(&mut inv);
+    }
     let (assessment, outcome) = check::evaluate(&mut inv, policy.as_ref());
     let document = match args.format {
         Format::Table => table::render(&inv),
@@ -89,6 +101,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     emit(args.output.as_ref(), &document)?;
     if !usable(&inv, &args.path) {
         return Ok(EXIT_USAGE);
+    }
+    if profile.is_some() && !args.quiet {
+        eprintln!("{}", crate::validate::gap_summary(&sovra_core::bsi::gaps(&inv, false)));
     }
     match (policy, outcome) {
         (Some(policy), Some(outcome)) => {

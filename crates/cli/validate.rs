@@ -112,3 +112,13 @@ pub fn render(r: &Report) -> String {
     );
     out
 }
+
+/// One line for stderr: how many components lack each field after `sovra scan --profile`.
+pub fn gap_summary(gaps: &[bsi::Gap]) -> String {
+    let counts = bsi::gap_counts(gaps);
+    if counts.is_empty() {
+        return format!("{}: every required field filled", bsi::PROFILE);
+    }
+    let parts: Vec<String> = counts.iter().map(|(f, n)| format!("{f} {n}")).collect();
+    format!("{}: fields the inputs cannot give (gaps): {}", bsi::PROFILE, parts.join(", "))
+}

@@ -13,7 +13,12 @@
 //!   required field still empty, per component. Nothing is invented: a field
 //!   without data stays empty and becomes a gap.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
+
+use crate::model::{Component, Ecosystem, HashAlg, Inventory, Source};
+use crate::scan::ROOT_REF;
 
 /// The profile's name on the command line and in `sovra.toml`.
 pub const PROFILE: &str = "bsi-tr-03183-2";
@@ -199,5 +204,222 @@ impl Field {
 impl std::fmt::Display for Field {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.id())
+    }
+}
+
+/// Fill what the profile needs and the inputs allow: the deployable file's
+/// name and URL from the ecosystem's naming rules where the plug-in left
+/// them empty (only for packages from the ecosystem's default registry,
+/// whose URLs follow fixed rules), and the classification properties of
+/// registry packages, which are all archives of code with package metadata.
+pub fn apply(inv: &mut Inventory) {
+    for c in &mut inv.components {
+        if c.filename.is_none() || c.download_url.is_none() {
+            if let Some((file, url)) = deployable(c) {
+                if c.filename.is_none() {
+                    c.filename = Some(file);
+                }
+                if c.download_url.is_none() {
+                    c.download_url = url;
+                }
+            }
+        }
+        if c.ecosystem.is_some_and(|e| e != Ecosystem::Generic) {
+            c.properties.entry(PROP_EXECUTABLE.into()).or_insert_with(|| "executable".into());
+            c.properties.entry(PROP_ARCHIVE.into()).or_insert_with(|| "archive".into());
+            c.properties.entry(PROP_STRUCTURED.into()).or_insert_with(|| "structured".into());
+        }
+    }
+}
+
+/// File name and URL of a registry package's deployable file, where the
+/// ecosystem names it by rule. Python (wheel or sdist, per platform) and
+/// Composer (archives named by the host) have no such rule.
+fn deployable(c: &Component) -> Option<(String, Option<String>)> {
+    if c.version.is_empty() || c.properties.contains_key(crate::model::PROP_UNLOCKED) {
+        return None;
+    }
+    let default_registry = c.source == Source::Registry { url: None };
+    let (name, version) = (c.name.as_str(), c.version.as_str());
+    let (file, url) = match c.ecosystem? {
+        Ecosystem::Npm => {
+            let file = format!("{name}-{version}.tgz");
+            let full = c.namespace.as_ref().map_or(name.to_string(), |ns| format!("{ns}/{name}"));
+            let url = format!("https://registry.npmjs.org/{full}/-/{file}");
+            (file, url)
+        }
+        Ecosystem::Cargo => {
+            let file = format!("{name}-{version}.crate");
+            (file.clone(), format!("https://static.crates.io/crates/{name}/{file}"))
+        }
+        Ecosystem::Nuget => {
+            // The flat container serves lower-case ids and versions.
+            let (id, v) = (name.to_lowercase(), version.to_lowercase());
+            let file = format!("{id}.{v}.nupkg");
+            (file.clone(), format!("https://api.nuget.org/v3-flatcontainer/{id}/{v}/{file}"))
+        }
+        Ecosystem::Gem => {
+            let file = match platform(&c.purl) {
+                Some(p) if p != "ruby" => format!("{name}-{version}-{p}.gem"),
+                _ => format!("{name}-{version}.gem"),
+            };
+            (file.clone(), format!("https://rubygems.org/downloads/{file}"))
+        }
+        Ecosystem::Golang => {
+            let module = c.namespace.as_ref().map_or(name.to_string(), |ns| format!("{ns}/{name}"));
+            let file = format!("{version}.zip");
+            (file.clone(), format!("https://proxy.golang.org/{}/@v/{file}", go_escape(&module)))
+        }
+        Ecosystem::Maven => {
+            let group = c.namespace.as_deref()?;
+            let file = format!("{name}-{version}.jar");
+            (file.clone(), format!("https://repo1.maven.org/maven2/{}/{name}/{version}/{file}", group.replace('.', "/")))
+        }
+        Ecosystem::Pypi | Ecosystem::Composer | Ecosystem::Generic => return None,
+    };
+    Some((file, default_registry.then_some(url)))
+}
+
+fn platform(purl: &str) -> Option<String> {
+    let query = purl.split_once('?')?.1;
+    query.split('&').find_map(|kv| kv.strip_prefix("platform=")).map(str::to_string)
+}
+
+/// The Go module proxy's case encoding: an upper-case letter is `!` and its lower case.
+fn go_escape(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for ch in path.chars() {
+        if ch.is_ascii_uppercase() {
+            out.push('!');
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// A required field a scan could not fill for one component.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Gap {
+    pub field: Field,
+    pub bom_ref: String,
+    pub reason: &'static str,
+}
+
+/// Every required component field that stays empty after [`apply`], for
+/// the scanned tree itself, every project and every third-party component, plus the SBOM creator when no
+/// manufacturer contact is configured.
+pub fn gaps(inv: &Inventory, has_manufacturer: bool) -> Vec<Gap> {
+    let mut out = Vec::new();
+    if !has_manufacturer {
+        out.push(Gap {
+            field: Field::SbomCreator,
+            bom_ref: ROOT_REF.into(),
+            reason: "no --manufacturer-email/--manufacturer-url or [bsi] manufacturer in sovra.toml",
+        });
+    }
+    let root = std::iter::once((ROOT_REF, &inv.root));
+    let projects = inv.projects.iter().map(|p| (p.bom_ref.as_str(), &p.component));
+    let components = inv.components.iter().map(|c| (c.purl.as_str(), c));
+    for (bom_ref, c) in root.chain(projects).chain(components) {
+        let mut gap = |field: Field, reason: &'static str| {
+            out.push(Gap { field, bom_ref: bom_ref.to_string(), reason });
+        };
+        if !c.authors.iter().any(|a| has_contact(a)) {
+            gap(Field::Creator, "no author with an email or URL in the inputs");
+        }
+        if c.version.is_empty() {
+            gap(Field::Version, "no version in the inputs");
+        }
+        if c.filename.is_none() {
+            gap(Field::Filename, "the ecosystem has no naming rule and the lockfile names no file");
+        }
+        let main_file = c.filename.as_deref();
+        if !c.hashes.iter().any(|h| h.alg == HashAlg::Sha512 && (h.file.is_none() || h.file.as_deref() == main_file)) {
+            gap(Field::Hash, "the lockfile has no SHA-512 of the deployable file");
+        }
+        let concluded = c.concluded_license.as_ref().is_some_and(|l| l.expression != "NOASSERTION" && l.expression != "NONE");
+        if !concluded {
+            gap(Field::DistributionLicence, "no licence text was read to conclude the distribution licence");
+        }
+        for (field, prop) in [(Field::Executable, PROP_EXECUTABLE), (Field::Archive, PROP_ARCHIVE), (Field::Structured, PROP_STRUCTURED)] {
+            if !c.properties.contains_key(prop) {
+                gap(field, "not known for first-party or non-registry components");
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `Name <email>` or a URL: something the guideline accepts as a creator.
+fn has_contact(author: &str) -> bool {
+    let a = author.trim();
+    (a.contains('<') && a.contains('@') && a.contains('>')) || a.contains("://")
+}
+
+/// Gap counts per field, for the summary line.
+pub fn gap_counts(gaps: &[Gap]) -> BTreeMap<Field, usize> {
+    let mut m = BTreeMap::new();
+    for g in gaps {
+        *m.entry(g.field).or_insert(0) += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Hash, Project};
+
+    fn inventory(components: Vec<Component>) -> Inventory {
+        Inventory { components, ..Inventory::default() }
+    }
+
+    #[test]
+    fn deployable_files_follow_each_registrys_naming_rule() {
+        let mut inv = inventory(vec![
+            Component::new(Ecosystem::Npm, Some("@babel"), "core", "7.24.0"),
+            Component::new(Ecosystem::Nuget, None, "Newtonsoft.Json", "13.0.3"),
+            Component::new(Ecosystem::Golang, Some("github.com/BurntSushi"), "toml", "v1.3.2"),
+            Component::new(Ecosystem::Maven, Some("org.apache.commons"), "commons-lang3", "3.14.0"),
+            Component::new(Ecosystem::Pypi, None, "flask", "3.0.0"),
+            Component { source: Source::Registry { url: Some("https://npm.example".into()) }, ..Component::new(Ecosystem::Npm, None, "private", "1.0.0") },
+        ]);
+        apply(&mut inv);
+        let got: Vec<(Option<&str>, Option<&str>)> =
+            inv.components.iter().map(|c| (c.filename.as_deref(), c.download_url.as_deref())).collect();
+        assert_eq!(got[0], (Some("core-7.24.0.tgz"), Some("https://registry.npmjs.org/@babel/core/-/core-7.24.0.tgz")));
+        assert_eq!(got[1], (Some("newtonsoft.json.13.0.3.nupkg"), Some("https://api.nuget.org/v3-flatcontainer/newtonsoft.json/13.0.3/newtonsoft.json.13.0.3.nupkg")));
+        assert_eq!(got[2], (Some("v1.3.2.zip"), Some("https://proxy.golang.org/github.com/!burnt!sushi/toml/@v/v1.3.2.zip")));
+        assert_eq!(got[3].1, Some("https://repo1.maven.org/maven2/org/apache/commons/commons-lang3/3.14.0/commons-lang3-3.14.0.jar"));
+        // No rule for Python; a private registry's URLs are not guessed.
+        assert_eq!(got[4], (None, None));
+        assert_eq!(got[5], (Some("private-1.0.0.tgz"), None));
+        assert_eq!(inv.components[0].properties.get(PROP_ARCHIVE).map(String::as_str), Some("archive"));
+    }
+
+    #[test]
+    fn gaps_name_each_missing_field_per_reference() {
+        let mut with_hash = Component::new(Ecosystem::Npm, None, "a", "1.0.0");
+        with_hash.hashes = Hash::from_sri("sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==");
+        with_hash.authors = vec!["A <a@example.org>".into()];
+        let plain = Component::new(Ecosystem::Pypi, None, "b", "2.0");
+        let mut inv = inventory(vec![with_hash, plain]);
+        inv.projects.push(Project {
+            bom_ref: "sovra:project:package.json".into(),
+            component: Component { name: "app".into(), ..Component::default() },
+            manifest: crate::model::Location::new("package.json", None),
+        });
+        apply(&mut inv);
+        let gaps = gaps(&inv, true);
+        let of = |r: &str| -> Vec<&str> { gaps.iter().filter(|g| g.bom_ref == r).map(|g| g.field.id()).collect() };
+        assert_eq!(of("pkg:npm/a@1.0.0"), ["distribution-licence"]);
+        assert_eq!(of("pkg:pypi/b@2.0"), ["creator", "filename", "distribution-licence", "hash"]);
+        assert!(of("sovra:project:package.json").contains(&"executable"));
+        assert!(!gaps.iter().any(|g| g.field == Field::SbomCreator));
+        assert_eq!(gap_counts(&gaps)[&Field::Hash], 3);
     }
 }

@@ -16,12 +16,17 @@ The principal types:
 * [`scan`] runs the plug-ins in parallel and merges their results into one
   [`model::Inventory`]: one component per purl, the dependency graph keyed by
   bom-ref, diagnostics sorted, licences normalised ([`license`]).
+* [`installed`] attaches the licences of installed and vendored packages
+  (`node_modules`, `vendor/`, virtualenvs, the user's package caches) to the
+  matching components: declared from their metadata, concluded from their
+  licence texts through a [`installed::Concluder`] the front end supplies.
 * Writers turn an inventory into documents; they know nothing of any ecosystem.
 */
 
 pub mod bsi;
 pub mod cyclonedx;
 pub mod discover;
+pub mod installed;
 pub mod json_pos;
 pub mod license;
 pub mod model;
@@ -34,6 +39,7 @@ pub mod scan;
 pub mod time;
 pub mod validate;
 pub mod verify;
+pub mod xml;
 #[doc(hidden)]
 pub mod testing;
 

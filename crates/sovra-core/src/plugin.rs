@@ -9,8 +9,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use crate::model::{Diagnostic, Location, Parsed};
+use crate::installed::{CacheHome, Installed, PackageCache};
+use crate::model::{Component, Diagnostic, Location, Parsed};
 
 /// Largest file a plug-in may read. Real lockfiles stay far below it (the
 /// largest in our corpus is 1.4 MiB); a bigger "lockfile" is almost certainly
@@ -26,6 +28,33 @@ pub trait SourceTree: Sync {
     /// Every file the walk found, sorted (manifests only: build output and
     /// installed package folders are not listed).
     fn files(&self) -> &[String];
+    /// The entries of a directory (`""` is the root), sorted by name. Links
+    /// are not listed, so a walk built on this never leaves the tree. Used to
+    /// look into installed package folders, which [`SourceTree::files`] omits.
+    fn list_dir(&self, dir: &str) -> Vec<DirEntry> {
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let mut out: Vec<DirEntry> = Vec::new();
+        for f in self.files() {
+            let Some(rest) = f.strip_prefix(&prefix) else { continue };
+            let (name, is_dir) = match rest.split_once('/') {
+                Some((d, _)) => (d, true),
+                None => (rest, false),
+            };
+            out.push(DirEntry { name: name.to_string(), is_dir, len: 0 });
+        }
+        out.sort();
+        out.dedup_by(|a, b| a.name == b.name);
+        out
+    }
+}
+
+/// One entry of [`SourceTree::list_dir`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DirEntry {
+    pub name: String,
+    pub is_dir: bool,
+    /// Size in bytes of a file (0 where the tree does not know it).
+    pub len: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +103,25 @@ pub trait Plugin: Send + Sync {
     /// Parse one unit. Never panics on bad input: everything that could not be
     /// read becomes a diagnostic in the result.
     fn parse(&self, unit: &Unit, tree: &dyn SourceTree) -> Parsed;
+
+    /// Packages installed or vendored inside the scanned tree (`node_modules`,
+    /// `vendor/`, a virtualenv's `site-packages`), read for their licences
+    /// only: they never become components ([`crate::installed`]).
+    /// `tree.files()` lists the manifests the scan read.
+    fn installed(&self, _tree: &dyn SourceTree) -> Installed {
+        Installed::default()
+    }
+
+    /// This ecosystem's package caches in the user's home (`--package-cache`).
+    fn package_caches(&self, _home: &CacheHome) -> Vec<PackageCache> {
+        Vec::new()
+    }
+
+    /// Look the `wanted` components up in one of [`Plugin::package_caches`],
+    /// read through a tree rooted at the cache directory.
+    fn cached(&self, _cache: &dyn SourceTree, _wanted: &[&Component]) -> Installed {
+        Installed::default()
+    }
 }
 
 /// A tree held in memory, for tests and for scanning a single file.
@@ -114,15 +162,27 @@ impl SourceTree for MemoryTree {
 pub struct DiskTree {
     root: PathBuf,
     names: Vec<String>,
+    canonical_root: OnceLock<Option<PathBuf>>,
 }
 
 impl DiskTree {
     pub fn new(root: impl Into<PathBuf>, names: Vec<String>) -> DiskTree {
-        DiskTree { root: root.into(), names }
+        DiskTree { root: root.into(), names, canonical_root: OnceLock::new() }
     }
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// Whether `full` resolves to a place inside the root. Paths built from
+    /// what a file says (`vendor/<module>/`) may cross a link in a directory
+    /// part, which `symlink_metadata` of the last part alone does not see.
+    fn inside(&self, full: &Path) -> bool {
+        let root = self.canonical_root.get_or_init(|| std::fs::canonicalize(&self.root).ok());
+        match (root, std::fs::canonicalize(full)) {
+            (Some(root), Ok(real)) => real.starts_with(root),
+            _ => false,
+        }
     }
 }
 
@@ -137,7 +197,7 @@ impl SourceTree for DiskTree {
             std::io::ErrorKind::NotFound => ReadError::NotFound,
             _ => ReadError::Io(e.to_string()),
         })?;
-        if !meta.is_file() {
+        if !meta.is_file() || !self.inside(&full) {
             return Err(ReadError::NotFound);
         }
         if meta.len() > MAX_FILE_SIZE {
@@ -153,6 +213,28 @@ impl SourceTree for DiskTree {
 
     fn files(&self) -> &[String] {
         &self.names
+    }
+
+    fn list_dir(&self, dir: &str) -> Vec<DirEntry> {
+        let full = self.root.join(dir);
+        if dir.split('/').any(|c| c == "..")
+            || !std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_dir())
+            || !self.inside(&full)
+        {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir(&full) else { return Vec::new() };
+        let mut out: Vec<DirEntry> = entries
+            .flatten()
+            .filter_map(|e| {
+                // `DirEntry::metadata` does not follow links; a link is neither file nor dir.
+                let meta = e.metadata().ok()?;
+                let name = e.file_name().into_string().ok()?;
+                (meta.is_dir() || meta.is_file()).then(|| DirEntry { name, is_dir: meta.is_dir(), len: meta.len() })
+            })
+            .collect();
+        out.sort();
+        out
     }
 }
 

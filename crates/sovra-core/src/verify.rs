@@ -260,9 +260,12 @@ pub fn verify(doc: &Document, inv: &Inventory, options: &Options) -> Report {
         // Only delivered packages must be listed; a dev package the SBOM lists anyway is fine.
         let (must, optional): (Vec<&Component>, Vec<&Component>) =
             ours_left.into_iter().partition(|c| options.include_dev || delivered(c));
-        let mut must = must.into_iter();
+        // A listed version that matches nothing is the same package at
+        // another version: paired with a package that must be listed first,
+        // then with a dev one the SBOM lists anyway.
+        let (mut must, mut optional) = (must.into_iter(), optional.into_iter());
         for v in theirs_left {
-            match must.next() {
+            match must.next().or_else(|| optional.next()) {
                 Some(c) => {
                     differences.push(version_difference(key, c, v));
                     differences.extend(licence_difference(key, c, v));
@@ -270,10 +273,8 @@ pub fn verify(doc: &Document, inv: &Inventory, options: &Options) -> Report {
                 None => differences.push(extra(key, v)),
             }
         }
-        for c in must {
-            differences.push(missing(key, c));
-        }
-        not_delivered_unlisted += optional.iter().filter(|c| !listed_versions.contains(c.version.as_str())).count();
+        differences.extend(must.map(|c| missing(key, c)));
+        not_delivered_unlisted += optional.filter(|c| !listed_versions.contains(c.version.as_str())).count();
     }
     differences.sort();
     differences.dedup();

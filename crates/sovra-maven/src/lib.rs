@@ -21,14 +21,13 @@
 //! and version catalogs are programs or inputs to programs; they are not parsed:
 //! without a lockfile a Gradle build's resolved versions are unknown.
 //!
-//! All XML goes through [`xml::parse`], which bounds nesting and expands no
+//! All XML goes through [`sovra_core::xml::parse`], which bounds nesting and expands no
 //! entities beyond the five predefined ones.
 
 pub mod gradle_lock;
 pub mod pom;
 pub mod reactor;
 pub mod verification;
-pub mod xml;
 
 use sovra_core::plugin::{file_name, parent_dir, read_text, SourceTree, Unit};
 use sovra_core::{Diagnostic, Parsed, Plugin};

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use sovra_core::{Diagnostic, Location};
 
-use crate::xml::{self, Element};
+use sovra_core::xml::{self, Element};
 
 /// The `<parent>` reference of a POM.
 #[derive(Clone, Debug, PartialEq)]

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use sovra_core::{Completeness, Component, Diagnostic, Ecosystem, Hash, HashAlg, Location, Parsed};
 
-use crate::xml;
+use sovra_core::xml;
 
 pub fn parse_verification_metadata(text: &str, path: &str) -> Parsed {
     // No edges and no scopes: the file does not say what depends on what.

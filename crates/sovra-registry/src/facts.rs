@@ -6,13 +6,8 @@ use serde::{Deserialize, Serialize};
 use sovra_core::license::normalize;
 use sovra_core::{Component, DeclaredLicense, Diagnostic, HashAlg, Location};
 
-// The property names the risk model reads (`sovra_core::risk`'s factors
-// module defines the same strings but does not export them).
-pub const PROP_PUBLISHED: &str = "sovra:registry:published";
-pub const PROP_DEPRECATED: &str = "sovra:registry:deprecated";
-pub const PROP_YANKED: &str = "sovra:registry:yanked";
-pub const PROP_ABANDONED: &str = "sovra:registry:abandoned";
-pub const PROP_MAINTAINERS: &str = "sovra:registry:maintainers";
+// The property names the risk model reads.
+pub use sovra_core::risk::{PROP_ABANDONED, PROP_DEPRECATED, PROP_MAINTAINERS, PROP_PUBLISHED, PROP_YANKED};
 /// Which source answered for a component.
 pub const PROP_SOURCE: &str = "sovra:registry:source";
 

@@ -138,7 +138,10 @@ impl Http {
             .timeout_global(Some(config.timeout))
             .http_status_as_error(false)
             .user_agent(concat!("sovra/", env!("CARGO_PKG_VERSION"), " (+https://github.com/sovra-sbom/sovra)"))
+            // Keep every slot's connection alive between requests (TLS
+            // handshakes are the expensive part of a short GET).
             .max_idle_connections_per_host(config.per_host)
+            .max_idle_connections(config.per_host * 8)
             .build()
             .into();
         Http { agent, config, hosts: Mutex::new(HashMap::new()), shared: Mutex::new(HashMap::new()) }
@@ -246,7 +249,7 @@ impl Http {
     /// turned away do not all come back in the same millisecond.
     fn backoff(&self, url: &str, attempts: u32) -> Duration {
         let base = self.config.backoff.saturating_mul(1 << attempts.saturating_sub(1).min(6));
-        let spread = url.bytes().fold(u32::from(attempts), |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 25;
+        let spread = url.bytes().fold(attempts, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 25;
         base + base * spread / 100
     }
 }

@@ -148,14 +148,14 @@ pub fn enrich(inv: &mut Inventory, config: &Config, progress: &dyn Progress) -> 
                 Err(FetchError::NotFound { url }) => Some(Cached::NotFound { url: url.clone() }),
                 Err(_) => None,
             };
-            if let (Some(cache), Some(entry)) = (&config.cache, cacheable) {
-                if let Err(e) = cache.put(jobs[i].source.name(), &jobs[i].key, &entry) {
-                    diagnostics.push(Diagnostic::warning(
-                        "registry::cache",
-                        Location::new(cache.dir().display().to_string(), None),
-                        format!("cannot write the registry cache: {e}"),
-                    ));
-                }
+            if let (Some(cache), Some(entry)) = (&config.cache, cacheable)
+                && let Err(e) = cache.put(jobs[i].source.name(), &jobs[i].key, &entry)
+            {
+                diagnostics.push(Diagnostic::warning(
+                    "registry::cache",
+                    Location::new(cache.dir().display().to_string(), None),
+                    format!("cannot write the registry cache: {e}"),
+                ));
             }
             results[i] = Some(result.map(Cached::Found));
         }
@@ -242,9 +242,10 @@ fn fetch_all(
     let http = Http::new(config.http.clone());
     let detector = OnceLock::new();
     let hosts: std::collections::BTreeSet<&str> = pending.iter().map(|&i| http::host_of(&jobs[i].base)).collect();
-    // Enough threads to keep every host at its bound; the bound itself is
-    // enforced per request inside `Http`.
-    let workers = pending.len().min(config.http.per_host.max(1) * hosts.len()).clamp(1, 64);
+    // Twice as many threads as request slots: a lookup makes several requests
+    // with parsing in between, and a waiting thread takes a slot the moment
+    // it frees. The bound itself is enforced per request inside `Http`.
+    let workers = pending.len().min(2 * config.http.per_host.max(1) * hosts.len()).clamp(1, 128);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<Facts, FetchError>>>> = Mutex::new((0..pending.len()).map(|_| None).collect());
     std::thread::scope(|scope| {

@@ -16,8 +16,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{
-    Annotation, Annotator, Bom, Component, Composition, Contact, Dependency, ExternalReference, Hash,
-    Metadata, Property, Tools,
+    Annotation, Annotator, Bom, Component, Composition, Contact, Dependency, ExternalReference,
+    Hash, Metadata, Property, Tools,
 };
 use super::{Dialect, WriteOptions, licenses, uri};
 use crate::model::{self, Completeness, Inventory, Source};
@@ -40,10 +40,12 @@ pub fn bom(inv: &Inventory, opts: &WriteOptions, d: Dialect) -> Bom {
         .projects
         .iter()
         .map(|p| {
-            let kind = if depended_on.contains(p.bom_ref.as_str()) { "library" } else { "application" };
+            let kind =
+                if depended_on.contains(p.bom_ref.as_str()) { "library" } else { "application" };
             // A project is what is being delivered: a scope would say how another
             // uses it, and its manifest already says where it lies.
-            let own = model::Component { scope: None, source: Source::default(), ..p.component.clone() };
+            let own =
+                model::Component { scope: None, source: Source::default(), ..p.component.clone() };
             let manifest = Property::new("sovra:manifest", p.manifest.to_string());
             component(&own, kind, &p.bom_ref, d, vec![manifest])
         })
@@ -135,7 +137,8 @@ fn component(
     let mut external_references = refs.refs;
     // The same URL twice (a repository that is also the git source) is kept
     // once, with the richer entry (a comment, hashes) sorted first.
-    external_references.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)).then_with(|| b.cmp(a)));
+    external_references
+        .sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)).then_with(|| b.cmp(a)));
     external_references.dedup_by(|later, kept| later.kind == kept.kind && later.url == kept.url);
     props.sort();
     props.dedup();
@@ -305,7 +308,10 @@ fn looks_like_email(s: &str) -> bool {
 
 fn compositions(inv: &Inventory) -> Vec<Composition> {
     let state = |files: &mut dyn Iterator<Item = &str>| {
-        files.filter_map(|f| inv.completeness.get(f).copied()).min().unwrap_or(Completeness::Unknown)
+        files
+            .filter_map(|f| inv.completeness.get(f).copied())
+            .min()
+            .unwrap_or(Completeness::Unknown)
     };
     let mut by_state: BTreeMap<Completeness, Composition> = BTreeMap::new();
     fn entry(map: &mut BTreeMap<Completeness, Composition>, s: Completeness) -> &mut Composition {

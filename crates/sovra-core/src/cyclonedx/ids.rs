@@ -1,52 +1,18 @@
 //! Timestamps and serial numbers.
 //!
-//! A calendar date needs twenty lines, not a date crate every plug-in would
-//! compile; a serial number needs a hash, not a random-number crate.
+//! A serial number needs a hash, not a random-number crate; dates come from
+//! [`crate::time`].
 
 use std::hash::BuildHasher;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
-/// Seconds since 1970 UTC, now.
-pub fn now_epoch() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// `YYYY-MM-DDTHH:MM:SSZ` for an instant in seconds since 1970 UTC; `None`
 /// outside the years 0000 to 9999, which RFC 3339 cannot write.
 pub fn rfc3339(epoch: i64) -> Option<String> {
-    let days = epoch.div_euclid(86_400);
-    let secs = epoch.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    if !(0..=9999).contains(&y) {
-        return None;
-    }
-    Some(format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    ))
-}
-
-/// The proleptic Gregorian date of a day number (0 = 1970-01-01), after
-/// Howard Hinnant's `civil_from_days`: count in 400-year eras of 146097 days
-/// whose years start on 1 March, so the leap day falls at the end of a year.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    let (year, _, _) = crate::time::civil_from_days(epoch.div_euclid(86_400));
+    (0..=9999).contains(&year).then(|| crate::time::rfc3339(epoch))
 }
 
 /// A name-based serial number: the SHA-256 of the content as an RFC 9562
@@ -68,7 +34,11 @@ pub fn random_serial() -> String {
     let mut bytes = [0u8; 16];
     for half in bytes.chunks_mut(8) {
         // Each RandomState has its own keys, so the two halves differ.
-        let h = std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id(), count));
+        let h = std::collections::hash_map::RandomState::new().hash_one((
+            nanos,
+            std::process::id(),
+            count,
+        ));
         half.copy_from_slice(&h.to_le_bytes());
     }
     urn_uuid(bytes, 4)
@@ -114,7 +84,10 @@ mod tests {
         let hex = s.strip_prefix("urn:uuid:").expect("urn prefix");
         let parts: Vec<&str> = hex.split('-').collect();
         assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{s}");
-        assert!(hex.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)), "{s}");
+        assert!(
+            hex.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)),
+            "{s}"
+        );
         assert_eq!(parts[2].chars().next(), Some(version), "{s}");
         assert!(matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')), "{s}");
     }

@@ -36,7 +36,8 @@ impl Statement {
         let expression = expression.trim();
         let raw = raw.trim();
         let as_name = || {
-            let text = [raw, expression].into_iter().find(|s| !s.is_empty()).unwrap_or("NOASSERTION");
+            let text =
+                [raw, expression].into_iter().find(|s| !s.is_empty()).unwrap_or("NOASSERTION");
             Statement::Name(text.to_string())
         };
         if expression.is_empty() || expression == "NOASSERTION" || expression == "NONE" {
@@ -119,11 +120,16 @@ pub fn licenses(c: &Component, d: Dialect) -> (Vec<LicenseChoice>, Vec<Property>
     }
     let concluded = c.concluded_license.as_ref().map(|l| {
         props.push(Property::new("sovra:license:concluded:source", l.source.to_string()));
-        props.push(Property::new("sovra:license:concluded:confidence", format!("{:.2}", l.confidence)));
+        props.push(Property::new(
+            "sovra:license:concluded:confidence",
+            format!("{:.2}", l.confidence),
+        ));
         Entry { statement: Statement::of(&l.expression, &l.expression), ack: Ack::Concluded }
     });
     let (kept, overflow) = select(declared, concluded, d);
-    props.extend(overflow.iter().map(|e| Property::new("sovra:license:declared", e.statement.text())));
+    props.extend(
+        overflow.iter().map(|e| Property::new("sovra:license:declared", e.statement.text())),
+    );
     (kept.into_iter().map(|e| choice(e, d)).collect(), props)
 }
 
@@ -158,13 +164,15 @@ fn choice(e: Entry, d: Dialect) -> LicenseChoice {
         Ack::Concluded => "concluded",
     });
     match e.statement {
-        Statement::Id(id) => {
-            LicenseChoice::License { license: License { id: Some(id), name: None, acknowledgement } }
+        Statement::Id(id) => LicenseChoice::License {
+            license: License { id: Some(id), name: None, acknowledgement },
+        },
+        Statement::Name(name) => LicenseChoice::License {
+            license: License { id: None, name: Some(name), acknowledgement },
+        },
+        Statement::Expression(expression) => {
+            LicenseChoice::Expression { expression, acknowledgement }
         }
-        Statement::Name(name) => {
-            LicenseChoice::License { license: License { id: None, name: Some(name), acknowledgement } }
-        }
-        Statement::Expression(expression) => LicenseChoice::Expression { expression, acknowledgement },
     }
 }
 
@@ -243,9 +251,12 @@ mod tests {
 
     /// The schemas' directory, as `tests/cyclonedx_schema.rs` finds it.
     fn schema_dir() -> Option<std::path::PathBuf> {
-        let dir = std::env::var_os("SOVRA_CDX_SCHEMAS").map(std::path::PathBuf::from).unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/cyclonedx-schemas")
-        });
+        let dir = std::env::var_os("SOVRA_CDX_SCHEMAS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../target/cyclonedx-schemas")
+            });
         if dir.join("spdx.SNAPSHOT.schema.json").is_file() {
             return Some(dir);
         }
@@ -257,7 +268,8 @@ mod tests {
     #[test]
     fn schema_enum_covers_every_other_id() {
         let Some(dir) = schema_dir() else { return };
-        let text = std::fs::read_to_string(dir.join("spdx.SNAPSHOT.schema.json")).unwrap_or_default();
+        let text =
+            std::fs::read_to_string(dir.join("spdx.SNAPSHOT.schema.json")).unwrap_or_default();
         let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
         let listed: Vec<&str> =
             schema["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();

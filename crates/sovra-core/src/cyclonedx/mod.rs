@@ -109,15 +109,18 @@ impl WriteOptions {
     /// makes the serial number a function of the content. A value that is not
     /// an integer within years 0000 to 9999 is ignored.
     pub fn from_env(spec: SpecVersion, encoding: Encoding, tool_version: &str) -> WriteOptions {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<i64>().ok());
-        if let Some(options) = epoch.and_then(|e| WriteOptions::reproducible(spec, encoding, tool_version, e)) {
+        let epoch =
+            std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<i64>().ok());
+        if let Some(options) =
+            epoch.and_then(|e| WriteOptions::reproducible(spec, encoding, tool_version, e))
+        {
             return options;
         }
         WriteOptions {
             spec,
             encoding,
             tool_version: tool_version.to_string(),
-            timestamp: ids::rfc3339(ids::now_epoch()).unwrap_or_default(),
+            timestamp: ids::rfc3339(crate::time::now_secs()).unwrap_or_default(),
             serial_number: Some(ids::random_serial()),
         }
     }

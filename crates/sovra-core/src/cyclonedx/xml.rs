@@ -178,8 +178,11 @@ impl Xml {
             for l in &c.licenses {
                 match l {
                     LicenseChoice::License { license } => {
-                        let attrs: Vec<_> =
-                            license.acknowledgement.map(|a| ("acknowledgement", a)).into_iter().collect();
+                        let attrs: Vec<_> = license
+                            .acknowledgement
+                            .map(|a| ("acknowledgement", a))
+                            .into_iter()
+                            .collect();
                         self.start("license", &attrs);
                         self.opt_leaf("id", license.id.as_deref());
                         self.opt_leaf("name", license.name.as_deref());

@@ -14,7 +14,10 @@ use crate::model::{Component, Inventory, Location, Scope, Source};
 mod factors;
 pub mod vendors;
 
-pub use factors::{Factor, class_name, effective_license, is_free, req_id};
+pub use factors::{
+    Factor, PROP_ABANDONED, PROP_DEPRECATED, PROP_MAINTAINERS, PROP_PUBLISHED, PROP_YANKED, class_name,
+    effective_license, is_free, req_id,
+};
 pub use vendors::{Category, Vendor, VendorDb};
 
 /// How much a fired factor matters.

@@ -9,38 +9,12 @@
 
 use std::collections::HashMap;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
 use serde_json::{Map, Value};
 
 use super::LoadError;
+use crate::xml::Element as Node;
 
-/// Element nesting accepted; CycloneDX nests components, but never this deep.
-const MAX_DEPTH: usize = 200;
 const NAMESPACE_PREFIX: &str = "http://cyclonedx.org/schema/bom/";
-
-struct Node {
-    name: String,
-    attrs: Vec<(String, String)>,
-    text: String,
-    children: Vec<Node>,
-    line: u32,
-}
-
-impl Node {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-    fn child(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.name == name)
-    }
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-    fn text_of(&self, name: &str) -> Option<String> {
-        self.child(name).map(|c| c.text.trim().to_string())
-    }
-}
 
 /// The document as JSON-shaped value, its specification version and the
 /// line of each mapped value.
@@ -76,45 +50,32 @@ pub fn read(text: &str, file: &str) -> Result<(Value, String, HashMap<String, u3
         bom.insert("components".into(), m.components(list, "/components"));
     }
     if let Some(deps) = root.child("dependencies") {
-        m.mark("/dependencies", deps);
-        let items = deps
-            .all("dependency")
-            .enumerate()
-            .map(|(i, d)| {
-                let ptr = format!("/dependencies/{i}");
-                m.mark(&ptr, d);
-                let on: Vec<Value> = d.all("dependency").filter_map(|x| x.attr("ref")).map(Value::from).collect();
-                let mut o = Map::new();
-                o.insert("ref".into(), d.attr("ref").unwrap_or_default().into());
-                o.insert("dependsOn".into(), Value::Array(on));
-                Value::Object(o)
-            })
-            .collect();
-        bom.insert("dependencies".into(), Value::Array(items));
+        let items = m.list(deps, "dependency", "/dependencies", |d| {
+            let on: Vec<Value> = d.children("dependency").filter_map(|x| x.attr("ref")).map(Value::from).collect();
+            let mut o = Map::new();
+            o.insert("ref".into(), d.attr("ref").unwrap_or_default().into());
+            o.insert("dependsOn".into(), Value::Array(on));
+            o
+        });
+        bom.insert("dependencies".into(), items);
     }
     if let Some(list) = root.child("compositions") {
-        m.mark("/compositions", list);
-        let items = list
-            .all("composition")
-            .enumerate()
-            .map(|(i, c)| {
-                m.mark(&format!("/compositions/{i}"), c);
-                let refs = |outer: &str, inner: &str| -> Value {
-                    let found = c.child(outer).into_iter().flat_map(|o| o.all(inner).filter_map(|x| x.attr("ref")));
-                    Value::Array(found.map(Value::from).collect())
-                };
-                let mut o = Map::new();
-                o.insert("aggregate".into(), c.text_of("aggregate").unwrap_or_default().into());
-                o.insert("assemblies".into(), refs("assemblies", "assembly"));
-                o.insert("dependencies".into(), refs("dependencies", "dependency"));
-                Value::Object(o)
-            })
-            .collect();
-        bom.insert("compositions".into(), Value::Array(items));
+        let items = m.list(list, "composition", "/compositions", |c| {
+            let refs = |outer: &str, inner: &str| -> Value {
+                let found = c.child(outer).into_iter().flat_map(|o| o.all(inner).filter_map(|x| x.attr("ref")));
+                Value::Array(found.map(Value::from).collect())
+            };
+            let mut o = Map::new();
+            o.insert("aggregate".into(), c.text_at("aggregate").unwrap_or_default().into());
+            o.insert("assemblies".into(), refs("assemblies", "assembly"));
+            o.insert("dependencies".into(), refs("dependencies", "dependency"));
+            o
+        });
+        bom.insert("compositions".into(), items);
     }
     if let Some(v) = root.child("vulnerabilities") {
         m.mark("/vulnerabilities", v);
-        let items = v.all("vulnerability").map(|x| Value::from(x.attr("bom-ref").unwrap_or_default())).collect();
+        let items = v.children("vulnerability").map(|x| Value::from(x.attr("bom-ref").unwrap_or_default())).collect();
         bom.insert("vulnerabilities".into(), Value::Array(items));
     }
     Ok((Value::Object(bom), spec, m.lines))
@@ -127,6 +88,21 @@ struct Mapper {
 impl Mapper {
     fn mark(&mut self, ptr: &str, node: &Node) {
         self.lines.insert(ptr.to_string(), node.line);
+    }
+
+    /// The `child` elements of `parent` as a JSON array at `ptr`, each
+    /// mapped by `item`, with their lines.
+    fn list(&mut self, parent: &Node, child: &str, ptr: &str, item: impl Fn(&Node) -> Map<String, Value>) -> Value {
+        self.mark(ptr, parent);
+        let items = parent
+            .all(child)
+            .enumerate()
+            .map(|(i, n)| {
+                self.mark(&format!("{ptr}/{i}"), n);
+                Value::Object(item(n))
+            })
+            .collect();
+        Value::Array(items)
     }
 
     fn metadata(&mut self, meta: &Node, ptr: &str) -> Value {
@@ -152,14 +128,14 @@ impl Mapper {
     fn entity(&mut self, e: &Node, ptr: &str) -> Value {
         self.mark(ptr, e);
         let mut o = Map::new();
-        if let Some(name) = e.text_of("name") {
+        if let Some(name) = e.text_at("name") {
             o.insert("name".into(), name.into());
         }
-        let urls: Vec<Value> = e.all("url").map(|u| Value::from(u.text.trim())).collect();
+        let urls: Vec<Value> = e.children("url").map(|u| Value::from(u.text.trim())).collect();
         if !urls.is_empty() {
             o.insert("url".into(), Value::Array(urls));
         }
-        let contacts: Vec<Value> = e.all("contact").map(contact).collect();
+        let contacts: Vec<Value> = e.children("contact").map(contact).collect();
         if !contacts.is_empty() {
             o.insert("contact".into(), Value::Array(contacts));
         }
@@ -169,7 +145,7 @@ impl Mapper {
     fn components(&mut self, list: &Node, ptr: &str) -> Value {
         self.mark(ptr, list);
         Value::Array(
-            list.all("component")
+            list.children("component")
                 .enumerate()
                 .map(|(i, c)| self.component(c, &format!("{ptr}/{i}")))
                 .collect(),
@@ -196,7 +172,7 @@ impl Mapper {
             }
         }
         if let Some(a) = c.child("authors") {
-            o.insert("authors".into(), Value::Array(a.all("author").map(contact).collect()));
+            o.insert("authors".into(), Value::Array(a.children("author").map(contact).collect()));
         }
         if let Some(h) = c.child("hashes") {
             self.mark(&format!("{ptr}/hashes"), h);
@@ -206,39 +182,25 @@ impl Mapper {
             o.insert("licenses".into(), self.licenses(l, &format!("{ptr}/licenses")));
         }
         if let Some(refs) = c.child("externalReferences") {
-            let p = format!("{ptr}/externalReferences");
-            self.mark(&p, refs);
-            let items = refs
-                .all("reference")
-                .enumerate()
-                .map(|(i, r)| {
-                    self.mark(&format!("{p}/{i}"), r);
-                    let mut x = Map::new();
-                    x.insert("type".into(), r.attr("type").unwrap_or_default().into());
-                    x.insert("url".into(), r.text_of("url").unwrap_or_default().into());
-                    if let Some(h) = r.child("hashes") {
-                        x.insert("hashes".into(), hashes(h));
-                    }
-                    Value::Object(x)
-                })
-                .collect();
-            o.insert("externalReferences".into(), Value::Array(items));
+            let items = self.list(refs, "reference", &format!("{ptr}/externalReferences"), |r| {
+                let mut x = Map::new();
+                x.insert("type".into(), r.attr("type").unwrap_or_default().into());
+                x.insert("url".into(), r.text_at("url").unwrap_or_default().into());
+                if let Some(h) = r.child("hashes") {
+                    x.insert("hashes".into(), hashes(h));
+                }
+                x
+            });
+            o.insert("externalReferences".into(), items);
         }
         if let Some(props) = c.child("properties") {
-            let p = format!("{ptr}/properties");
-            self.mark(&p, props);
-            let items = props
-                .all("property")
-                .enumerate()
-                .map(|(i, n)| {
-                    self.mark(&format!("{p}/{i}"), n);
-                    let mut x = Map::new();
-                    x.insert("name".into(), n.attr("name").unwrap_or_default().into());
-                    x.insert("value".into(), n.text.trim().into());
-                    Value::Object(x)
-                })
-                .collect();
-            o.insert("properties".into(), Value::Array(items));
+            let items = self.list(props, "property", &format!("{ptr}/properties"), |n| {
+                let mut x = Map::new();
+                x.insert("name".into(), n.attr("name").unwrap_or_default().into());
+                x.insert("value".into(), n.text.trim().into());
+                x
+            });
+            o.insert("properties".into(), items);
         }
         if let Some(list) = c.child("components") {
             o.insert("components".into(), self.components(list, &format!("{ptr}/components")));
@@ -267,7 +229,7 @@ impl Mapper {
                 } else {
                     let mut lic = Map::new();
                     for key in ["id", "name"] {
-                        if let Some(v) = e.text_of(key) {
+                        if let Some(v) = e.text_at(key) {
                             lic.insert(key.into(), v.into());
                         }
                     }
@@ -286,7 +248,7 @@ impl Mapper {
 fn contact(c: &Node) -> Value {
     let mut o = Map::new();
     for key in ["name", "email", "phone"] {
-        if let Some(v) = c.text_of(key) {
+        if let Some(v) = c.text_at(key) {
             o.insert(key.into(), v.into());
         }
     }
@@ -295,7 +257,7 @@ fn contact(c: &Node) -> Value {
 
 fn hashes(h: &Node) -> Value {
     Value::Array(
-        h.all("hash")
+        h.children("hash")
             .map(|x| {
                 let mut o = Map::new();
                 o.insert("alg".into(), x.attr("alg").unwrap_or_default().into());
@@ -306,104 +268,10 @@ fn hashes(h: &Node) -> Value {
     )
 }
 
-/// The element tree, built without recursion; entities other than the
-/// predefined ones and character references are never expanded.
+/// The element tree, through the shared hardened reader (bounded depth, no
+/// entity expansion); its warnings about unexpanded entities do not matter here.
 fn tree(text: &str, file: &str) -> Result<Node, LoadError> {
-    let newlines: Vec<usize> = text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i).collect();
-    let line_at = |offset: u64| 1 + newlines.partition_point(|&nl| (nl as u64) < offset) as u32;
-    let mut reader = Reader::from_str(text);
-    let mut stack: Vec<Node> = Vec::new();
-    let mut root: Option<Node> = None;
-    loop {
-        let start = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| {
-            LoadError::new(file, Some(line_at(reader.error_position())), format!("not well-formed XML: {e}"))
-        })?;
-        let line = line_at(start);
-        match event {
-            Event::Start(_) | Event::Empty(_) if root.is_some() => {
-                return Err(LoadError::new(file, Some(line), "content after the root element".into()));
-            }
-            Event::Start(s) => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err(LoadError::new(file, Some(line), format!("elements nested deeper than {MAX_DEPTH} levels")));
-                }
-                stack.push(node(&s, line));
-            }
-            Event::Empty(s) => {
-                let n = node(&s, line);
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(n),
-                    None => root = Some(n),
-                }
-            }
-            Event::End(_) => {
-                if let Some(done) = stack.pop() {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(done),
-                        None => root = Some(done),
-                    }
-                }
-            }
-            Event::Text(t) => {
-                let content = t.xml_content(XmlVersion::Implicit1_0);
-                match stack.last_mut() {
-                    Some(n) => n.text.push_str(&content),
-                    None if content.trim().is_empty() => {}
-                    None => return Err(LoadError::new(file, Some(line), "text outside the root element: not XML".into())),
-                }
-            }
-            Event::CData(t) => {
-                if let Some(n) = stack.last_mut() {
-                    n.text.push_str(&t.xml_content(XmlVersion::Implicit1_0));
-                }
-            }
-            Event::GeneralRef(r) => {
-                let piece = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => match &*r {
-                        "lt" => "<".into(),
-                        "gt" => ">".into(),
-                        "amp" => "&".into(),
-                        "apos" => "'".into(),
-                        "quot" => "\"".into(),
-                        other => format!("&{other};"),
-                    },
-                };
-                if let Some(n) = stack.last_mut() {
-                    n.text.push_str(&piece);
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    if let Some(open) = stack.last() {
-        return Err(LoadError::new(
-            file,
-            Some(line_at(text.len() as u64)),
-            format!("truncated XML: <{}> opened at line {} is never closed", open.name, open.line),
-        ));
-    }
-    root.ok_or_else(|| LoadError::new(file, Some(1), "no XML element found".into()))
-}
-
-fn node(s: &BytesStart<'_>, line: u32) -> Node {
-    let name = s.local_name().as_ref().to_string();
-    let attrs = s
-        .attributes()
-        .with_checks(false)
-        .flatten()
-        .map(|a| {
-            // The default namespace declaration keeps its full name.
-            let key = a.key.as_ref().to_string();
-            let key = if key == "xmlns" { key } else { a.key.local_name().as_ref().to_string() };
-            let value = a
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| a.value.to_string());
-            (key, value)
-        })
-        .collect();
-    Node { name, attrs, text: String::new(), children: Vec::new(), line }
+    crate::xml::parse(text, file, "validate")
+        .map(|(root, _)| root)
+        .map_err(|d| LoadError::new(file, d.location.line, d.message))
 }

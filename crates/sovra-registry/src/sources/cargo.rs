@@ -28,12 +28,8 @@ impl Source for Cargo {
         let url = format!("{krate}/{}", segment(&c.version));
         let doc = cx.json(&url)?;
         let v = doc.get("version").filter(|v| v.is_object()).ok_or_else(|| FetchError::malformed(&url, "no `version` object"))?;
-        let owners = match cx.shared_json(&format!("{krate}/owners")) {
-            Ok(o) => o.get("users").and_then(|u| u.as_array()).map(|u| u.len() as u32),
-            // A mirror that serves versions but not owners still gives the rest.
-            Err(FetchError::NotFound { .. }) => None,
-            Err(e) => return Err(e),
-        };
+        let owners = cx.optional_shared_json(&format!("{krate}/owners"))?;
+        let owners = owners.as_ref().and_then(|o| o["users"].as_array()).map(|u| u.len() as u32);
         Ok(Facts {
             license: text(&v["license"]),
             repository: text(&v["repository"]).and_then(|r| clean_repository(&r)),

@@ -32,11 +32,8 @@ impl Source for Gem {
         if !doc.is_object() {
             return Err(FetchError::malformed(&url, "the version document is not an object"));
         }
-        let owners = match cx.shared_json(&format!("{}/api/v1/gems/{name}/owners.json", cx.base)) {
-            Ok(o) => o.as_array().map(|o| o.len() as u32),
-            Err(FetchError::NotFound { .. }) => None,
-            Err(e) => return Err(e),
-        };
+        let owners = cx.optional_shared_json(&format!("{}/api/v1/gems/{name}/owners.json", cx.base))?;
+        let owners = owners.as_ref().and_then(|o| o.as_array()).map(|o| o.len() as u32);
         let licenses: Vec<String> = doc["licenses"].as_array().into_iter().flatten().filter_map(text).collect();
         let repository = [&doc["source_code_uri"], &doc["metadata"]["source_code_uri"]]
             .into_iter()

@@ -8,7 +8,7 @@
 //! release; a `<relocation>` counts as a deprecation.
 
 use sovra_core::{Component, DeclaredLicense, Ecosystem};
-use sovra_maven::xml::{self, Element};
+use sovra_core::xml::{self, Element};
 
 use super::{Context, Source};
 use crate::facts::{Facts, clean_repository};

@@ -38,6 +38,16 @@ impl Context<'_> {
     pub fn shared_json(&self, url: &str) -> Result<Value, FetchError> {
         parse_json(self.http.get_shared(url, DOC_LIMIT)?.as_ref(), url)
     }
+
+    /// [`Context::shared_json`] for a document that adds to the facts (an
+    /// owner list): a mirror that does not serve it still gives the rest.
+    pub fn optional_shared_json(&self, url: &str) -> Result<Option<Value>, FetchError> {
+        match self.shared_json(url) {
+            Ok(v) => Ok(Some(v)),
+            Err(FetchError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 fn parse_json(body: &Body, url: &str) -> Result<Value, FetchError> {

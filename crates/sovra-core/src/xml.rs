@@ -1,8 +1,8 @@
 //! A small element tree over `quick-xml`, built for untrusted input.
 //!
-//! POMs and Gradle verification metadata are read whole into [`Element`]s so
-//! that the format code can ask for `project/dependencies/dependency` instead
-//! of driving a pull parser. The builder is iterative (no recursion on input),
+//! POMs, Gradle verification metadata, NuGet nuspecs and CycloneDX XML are
+//! read whole into [`Element`]s so that format code can ask for
+//! `project/dependencies/dependency` instead of driving a pull parser. The builder is iterative (no recursion on input),
 //! refuses documents nested deeper than [`MAX_DEPTH`], and never expands
 //! entities: only the five predefined ones and character references are
 //! resolved; a DTD's `<!ENTITY>` declarations are ignored and references to
@@ -10,7 +10,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
-use sovra_core::{Diagnostic, Location};
+use crate::model::{Diagnostic, Location};
 
 /// Deepest element nesting accepted. Real POMs nest plugin configuration a
 /// dozen levels deep; hundreds of levels are an attack, not a build file.
