@@ -17,6 +17,8 @@ pub struct CheckArgs {
     pub path: PathBuf,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub online: crate::online::OnlineArgs,
     /// No progress bar; only violations and the summary are printed.
     #[arg(long, short)]
     pub quiet: bool,
@@ -94,6 +96,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let Some(mut inv) = scan::scan_usable(&args.path, false, args.quiet)? else {
         return Ok(crate::EXIT_USAGE);
     };
+    // Registry metadata feeds the maintenance factors, when asked for.
+    crate::online::enrich(&mut inv, &args.online, &args.policy, &args.path, args.quiet)?;
     let (_, outcome) = evaluate(&mut inv, Some(&policy));
     let outcome = outcome.unwrap_or_default();
     Ok(report(&outcome, &policy, &mut std::io::stdout().lock()))
