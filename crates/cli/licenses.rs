@@ -1,5 +1,6 @@
 //! `sovra licenses detect`: the licence of licence files, notices and headers.
 
+use sovra_core::installed::is_license_or_notice_file;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -93,33 +94,10 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
             if !SKIP_DIRS.contains(&name.as_str()) {
                 walk(&entry.path(), depth + 1, out);
             }
-        } else if kind.is_file() && is_license_file(&name) {
+        } else if kind.is_file() && is_license_or_notice_file(&name) {
             out.push(entry.path());
         }
     }
-}
-
-/// Whether a file name looks like a licence file: `LICENSE`, `LICENCE.md`,
-/// `COPYING.LIB`, `NOTICE`, `UNLICENSE`, `MIT-LICENSE`, `LICENSE-APACHE`,
-/// `foo.LICENSE`, `COPYRIGHT` (Debian); not source or metadata files that
-/// happen to be named so (`license.rs`, `license.json`).
-pub fn is_license_file(name: &str) -> bool {
-    const CODE: &[&str] = &[
-        "rs", "py", "js", "ts", "go", "java", "c", "h", "cpp", "cs", "rb", "php", "json", "yml", "yaml",
-        "toml", "xml", "lock", "sh", "svg", "png",
-    ];
-    let lower = name.to_ascii_lowercase();
-    let (stem, ext) = match lower.split_once('.') {
-        Some((s, e)) => (s, e.rsplit('.').next().unwrap_or(e)),
-        None => (lower.as_str(), ""),
-    };
-    if matches!(ext, "license" | "licence") {
-        return true;
-    }
-    if CODE.contains(&ext) {
-        return false;
-    }
-    stem.contains("licen") || ["copying", "notice", "copyright", "unlicense"].iter().any(|p| stem.starts_with(p))
 }
 
 fn table(results: &[(PathBuf, Detection)]) -> String {
@@ -186,10 +164,10 @@ mod tests {
     fn licence_file_names() {
         for yes in ["LICENSE", "LICENSE.md", "licence.txt", "COPYING", "COPYING.LIB", "NOTICE", "UNLICENSE",
             "MIT-LICENSE", "LICENSE-APACHE", "foo.LICENSE", "COPYRIGHT"] {
-            assert!(is_license_file(yes), "{yes}");
+            assert!(is_license_or_notice_file(yes), "{yes}");
         }
         for no in ["license.rs", "license.json", "README.md", "main.c", "Cargo.toml"] {
-            assert!(!is_license_file(no), "{no}");
+            assert!(!is_license_or_notice_file(no), "{no}");
         }
     }
 

@@ -5,8 +5,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use sovra_core::cyclonedx::{self, Encoding, SpecVersion, WriteOptions};
-use sovra_core::report;
+use sovra_core::party::Organization;
+use sovra_core::policy::Policy;
+use sovra_core::{report, spdx_out};
+use sovra_core::installed::{self, CacheHome};
 use sovra_core::scan::{ScanOptions, scan_path};
+use sovra_licenses::conclude::LazyDetector;
 use sovra_core::{Inventory, Severity};
 
 use crate::{EXIT_OK, EXIT_USAGE, check, emit, online, plugins, progress, show_progress, table};
@@ -19,9 +23,14 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::CyclonedxJson)]
     pub format: Format,
-    /// CycloneDX specification version.
-    #[arg(long, value_enum, default_value_t = Spec::V1_6)]
-    pub spec_version: Spec,
+    /// CycloneDX specification version [default: 1.6; 1.7 with
+    /// --profile bsi-tr-03183-2, the first version whose licence list holds
+    /// the concluded and the declared licence expressions side by side].
+    #[arg(long, value_enum)]
+    pub spec_version: Option<Spec>,
+    /// SPDX version of --format spdx-json.
+    #[arg(long, value_enum, default_value_t = SpdxVersion::V3_0_1)]
+    pub spdx_version: SpdxVersion,
     /// Write the result to this file instead of stdout.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -39,12 +48,35 @@ pub struct ScanArgs {
     /// Fields the inputs cannot give are listed as gaps on stderr.
     #[arg(long, value_parser = crate::validate::parse_profile)]
     pub profile: Option<sovra_core::validate::Profile>,
+    /// Name of the organisation that makes this SBOM (metadata.manufacturer;
+    /// default: `manufacturer-name` in the [bsi] table of sovra.toml).
+    #[arg(long, value_name = "NAME")]
+    pub manufacturer_name: Option<String>,
+    /// Email address of the SBOM's manufacturer (BSI TR-03183-2 requires the
+    /// SBOM creator's email or URL); default: `manufacturer-email` in [bsi].
+    #[arg(long, value_name = "EMAIL")]
+    pub manufacturer_email: Option<String>,
+    /// URL of the SBOM's manufacturer; default: `manufacturer-url` in [bsi].
+    #[arg(long, value_name = "URL")]
+    pub manufacturer_url: Option<String>,
+    /// Also read licences of the packages in the user's package caches
+    /// (~/.cargo/registry/src, ~/.m2/repository, ~/.nuget/packages; CARGO_HOME
+    /// and NUGET_PACKAGES are honoured). Installed packages inside the scanned
+    /// tree (node_modules, vendor/, .venv) are always read.
+    #[arg(long)]
+    pub package_cache: bool,
+    /// Look for the package caches below DIR instead of the home directory
+    /// (implies --package-cache; CARGO_HOME and NUGET_PACKAGES are ignored).
+    #[arg(long, value_name = "DIR")]
+    pub package_cache_dir: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
     CyclonedxJson,
     CyclonedxXml,
+    /// SPDX JSON: 3.0.1 JSON-LD, or 2.3 with --spdx-version 2.3.
+    SpdxJson,
     /// The dashboard report (schemas/sovra-report-1.schema.json).
     Json,
     Table,
@@ -60,6 +92,14 @@ pub enum Spec {
     V1_7,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SpdxVersion {
+    #[value(name = "3.0.1")]
+    V3_0_1,
+    #[value(name = "2.3")]
+    V2_3,
+}
+
 impl From<Spec> for SpecVersion {
     fn from(s: Spec) -> SpecVersion {
         match s {
@@ -72,7 +112,8 @@ impl From<Spec> for SpecVersion {
 
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let policy = check::load_policy(&args.policy, &args.path)?;
-    let mut inv = scan(&args.path, args.exclude_dev, args.quiet)?;
+    let caches = cache_home(&args);
+    let mut inv = scan_with_caches(&args.path, args.exclude_dev, args.quiet, caches.as_ref())?;
     online::enrich(&mut inv, &args.online, &args.policy, &args.path, args.quiet)?;
     let profile = match (args.profile, policy.as_ref().and_then(|p| p.profile.as_deref())) {
         (Some(p), _) => Some(p),
@@ -82,20 +123,42 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     if profile.is_some() {
         sovra_core::bsi::apply(&mut inv);
     }
+    let manufacturer = manufacturer(&args, policy.as_ref())?;
     let (assessment, outcome) = check::evaluate(&mut inv, policy.as_ref());
+    let tool_version = env!("CARGO_PKG_VERSION");
     let document = match args.format {
         Format::Table => table::render(&inv),
         Format::Json => {
             let timestamp = sovra_core::time::rfc3339(sovra_core::time::now_secs());
             let with_policy = policy.as_ref().zip(outcome.as_ref());
-            report::to_json(&report::build(&inv, &assessment, with_policy, env!("CARGO_PKG_VERSION"), timestamp))
+            let mut r = report::build(&inv, &assessment, with_policy, tool_version, timestamp);
+            if profile.is_some() {
+                r.profile = Some(report::profile_section(&inv, manufacturer.is_some()));
+            }
+            report::to_json(&r)
+        }
+        Format::SpdxJson => {
+            let opts = spdx_out::Options::from_env(tool_version, manufacturer.clone());
+            match args.spdx_version {
+                SpdxVersion::V3_0_1 => spdx_out::v3::write(&inv, &opts),
+                SpdxVersion::V2_3 => spdx_out::v2::write(&inv, &opts),
+            }
         }
         Format::CyclonedxJson | Format::CyclonedxXml => {
             let encoding = match args.format {
                 Format::CyclonedxXml => Encoding::Xml,
                 _ => Encoding::Json,
             };
-            cyclonedx::write(&inv, &WriteOptions::from_env(args.spec_version.into(), encoding, env!("CARGO_PKG_VERSION")))
+            // The profile needs 1.6 or newer; 1.7 holds both licence expressions.
+            let spec = match (args.spec_version, profile) {
+                (Some(s), _) => s.into(),
+                (None, Some(_)) => SpecVersion::V1_7,
+                (None, None) => SpecVersion::V1_6,
+            };
+            let mut opts = WriteOptions::from_env(spec, encoding, tool_version);
+            opts.profile = profile;
+            opts.manufacturer = manufacturer.clone();
+            cyclonedx::write(&inv, &opts)
         }
     };
     emit(args.output.as_ref(), &document)?;
@@ -103,7 +166,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_USAGE);
     }
     if profile.is_some() && !args.quiet {
-        eprintln!("{}", crate::validate::gap_summary(&sovra_core::bsi::gaps(&inv, false)));
+        let has_contact = manufacturer.as_ref().is_some_and(|m| m.has_contact());
+        eprintln!("{}", crate::validate::gap_summary(&sovra_core::bsi::gaps(&inv, has_contact)));
     }
     match (policy, outcome) {
         (Some(policy), Some(outcome)) => {
@@ -113,6 +177,17 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         }
         _ => Ok(EXIT_OK),
     }
+}
+
+/// The SBOM's manufacturer: each part from its option, else from `[bsi]` in the policy file.
+fn manufacturer(args: &ScanArgs, policy: Option<&Policy>) -> anyhow::Result<Option<Organization>> {
+    let from_file = policy.and_then(|p| p.manufacturer.as_ref());
+    let email_of_file = from_file.and_then(|m| m.email());
+    let pick = |arg: &Option<String>, file: Option<&str>| arg.clone().or_else(|| file.map(str::to_string));
+    let name = pick(&args.manufacturer_name, from_file.and_then(|m| m.name.as_deref()));
+    let email = pick(&args.manufacturer_email, email_of_file);
+    let url = pick(&args.manufacturer_url, from_file.and_then(|m| m.urls.first().map(String::as_str)));
+    Organization::configured(name.as_deref(), email.as_deref(), url.as_deref()).map_err(anyhow::Error::msg)
 }
 
 /// Whether a scan found anything usable: some project or package. A tree
@@ -138,11 +213,37 @@ pub fn scan_usable(path: &Path, exclude_dev: bool, quiet: bool) -> anyhow::Resul
 
 /// Run the plug-ins over a path, with progress and diagnostics on stderr.
 pub fn scan(path: &Path, exclude_dev: bool, quiet: bool) -> anyhow::Result<Inventory> {
+    scan_with_caches(path, exclude_dev, quiet, None)
+}
+
+/// Where `--package-cache` looks, if it was asked for.
+fn cache_home(args: &ScanArgs) -> Option<CacheHome> {
+    if let Some(dir) = &args.package_cache_dir {
+        return Some(CacheHome { home: dir.clone(), vars: Default::default() });
+    }
+    if !args.package_cache {
+        return None;
+    }
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from);
+    if home.is_none() && !args.quiet {
+        eprintln!("sovra: warning: --package-cache: no home directory (HOME is not set)");
+    }
+    let vars = ["CARGO_HOME", "NUGET_PACKAGES"]
+        .into_iter()
+        .filter_map(|v| Some((v.to_string(), PathBuf::from(std::env::var_os(v).filter(|p| !p.is_empty())?))))
+        .collect();
+    home.map(|home| CacheHome { home, vars })
+}
+
+/// [`scan`], then the licences of the installed packages in the tree and,
+/// with `caches`, in the user's package caches.
+fn scan_with_caches(path: &Path, exclude_dev: bool, quiet: bool, caches: Option<&CacheHome>) -> anyhow::Result<Inventory> {
     let bar = progress::Bar::new(show_progress(quiet));
     let options = ScanOptions { exclude_dev };
-    let inv = scan_path(path, &plugins::all(), &options, &bar)
+    let mut inv = scan_path(path, &plugins::all(), &options, &bar)
         .with_context(|| format!("cannot scan {}", path.display()))?;
     bar.finish();
+    installed::attach_path(&mut inv, path, &plugins::all(), caches, &LazyDetector::default());
     if !quiet {
         for d in inv.diagnostics.iter().filter(|d| d.severity <= Severity::Warning) {
             eprintln!("{d}");

@@ -113,12 +113,24 @@ pub fn render(r: &Report) -> String {
     out
 }
 
-/// One line for stderr: how many components lack each field after `sovra scan --profile`.
+/// Lines for stderr: how many components lack each required field after
+/// `sovra scan --profile`, then the additional fields (required where the
+/// data exists) the inputs did not give.
 pub fn gap_summary(gaps: &[bsi::Gap]) -> String {
     let counts = bsi::gap_counts(gaps);
-    if counts.is_empty() {
-        return format!("{}: every required field filled", bsi::PROFILE);
+    let mut out = if counts.is_empty() {
+        format!("{}: every required field filled", bsi::PROFILE)
+    } else {
+        let parts: Vec<String> = counts.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        format!("{}: fields the inputs cannot give (gaps): {}", bsi::PROFILE, parts.join(", "))
+    };
+    let mut additional = std::collections::BTreeMap::new();
+    for g in gaps.iter().filter(|g| g.requirement() == Some(Requirement::Additional)) {
+        *additional.entry(g.field).or_insert(0usize) += 1;
     }
-    let parts: Vec<String> = counts.iter().map(|(f, n)| format!("{f} {n}")).collect();
-    format!("{}: fields the inputs cannot give (gaps): {}", bsi::PROFILE, parts.join(", "))
+    if !additional.is_empty() {
+        let parts: Vec<String> = additional.iter().map(|(f, n)| format!("{f} {n}")).collect();
+        let _ = write!(out, "\n{}: additional fields not in the inputs: {}", bsi::PROFILE, parts.join(", "));
+    }
+    out
 }

@@ -18,6 +18,7 @@ a `Cargo.toml` that no lockfile covers is a unit of its own.
 */
 
 pub mod glob;
+pub mod installed;
 pub mod lock;
 pub mod manifest;
 pub mod workspace;
@@ -87,6 +88,18 @@ impl Plugin for CargoPlugin {
             LOCK => workspace::parse_lock_unit(tree, &unit.primary, &unit.related),
             _ => workspace::parse_manifest_unit(tree, &unit.primary),
         }
+    }
+
+    fn installed(&self, tree: &dyn SourceTree) -> sovra_core::installed::Installed {
+        installed::installed(tree, &sovra_core::installed::manifest_dirs(tree, |f| self.claims(f)))
+    }
+
+    fn package_caches(&self, home: &sovra_core::installed::CacheHome) -> Vec<sovra_core::installed::PackageCache> {
+        installed::package_caches(home)
+    }
+
+    fn cached(&self, cache: &dyn SourceTree, wanted: &[&sovra_core::Component]) -> sovra_core::installed::Installed {
+        installed::cached(cache, wanted)
     }
 }
 

@@ -15,6 +15,7 @@
 //! requirements such as `php` and `ext-*`, which are never packages).
 
 pub mod lock;
+pub mod installed;
 pub mod manifest;
 pub mod metadata;
 
@@ -91,6 +92,10 @@ impl Plugin for ComposerPlugin {
         parsed.files.sort();
         parsed.files.dedup();
         parsed
+    }
+
+    fn installed(&self, tree: &dyn SourceTree) -> sovra_core::installed::Installed {
+        installed::installed(tree, &sovra_core::installed::manifest_dirs(tree, |f| self.claims(f)))
     }
 }
 

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{Component, Ecosystem, HashAlg, Inventory, Source};
+use crate::party::Organization;
 use crate::scan::ROOT_REF;
 
 /// The profile's name on the command line and in `sovra.toml`.
@@ -299,7 +300,75 @@ fn go_escape(path: &str) -> String {
     out
 }
 
-/// A required field a scan could not fill for one component.
+/// Where the source code of exactly this version of a component lies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceCode {
+    pub url: String,
+    pub comment: Option<String>,
+    /// The URL is the deployable file itself, so its hashes apply.
+    pub is_deployable: bool,
+}
+
+/// The source code of a component, where the inputs name it: a git source
+/// pinned to a commit (in the VCS form `git+<url>@<commit>` SPDX and pip
+/// use), the deployable file of ecosystems that publish source code (a
+/// `.crate`, a Go module zip, a Composer dist archive) and a Python sdist.
+/// A repository URL alone names no version and is never passed off as one
+/// (it stays the `vcs` reference); nor is a built package (a wheel, a jar).
+pub fn source_code(c: &Component) -> Option<SourceCode> {
+    if let Source::Git { url, commit: Some(commit), .. } = &c.source {
+        let base = url.strip_prefix("git+").unwrap_or(url);
+        let has_scheme = ["https://", "http://", "ssh://", "git://", "file://"].iter().any(|s| base.starts_with(s));
+        if !has_scheme || commit.trim().is_empty() {
+            return None;
+        }
+        return Some(SourceCode { url: format!("git+{base}@{commit}"), comment: Some(format!("commit {commit}")), is_deployable: false });
+    }
+    let direct = match &c.source {
+        Source::Url { url } => Some(url.as_str()),
+        _ => None,
+    };
+    let download = c.download_url.as_deref().or(direct)?;
+    let is_source = match c.ecosystem? {
+        Ecosystem::Cargo | Ecosystem::Golang | Ecosystem::Composer => !matches!(c.source, Source::Git { .. } | Source::Path { .. }),
+        Ecosystem::Pypi => is_sdist(last_segment(download)),
+        _ => false,
+    };
+    is_source.then(|| SourceCode { url: download.to_string(), comment: None, is_deployable: true })
+}
+
+/// A Python source distribution's file name (PEP 625 `.tar.gz`, legacy `.zip`
+/// and other archives), as opposed to a wheel or an egg.
+fn is_sdist(file: &str) -> bool {
+    let f = file.to_ascii_lowercase();
+    [".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip"].iter().any(|ext| f.ends_with(ext))
+}
+
+fn last_segment(url: &str) -> &str {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The fields [`gaps`] judges from an inventory. The others (specification
+/// version, timestamp, serial number, name, dependencies, completeness) the
+/// CycloneDX writer always fills.
+pub const JUDGED: [Field; 13] = [
+    Field::SbomCreator,
+    Field::Creator,
+    Field::Version,
+    Field::Filename,
+    Field::DistributionLicence,
+    Field::Hash,
+    Field::Executable,
+    Field::Archive,
+    Field::Structured,
+    Field::SourceUri,
+    Field::DistributionUri,
+    Field::Identifiers,
+    Field::OriginalLicence,
+];
+
+/// A field a scan could not fill for one component (or for the SBOM).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Gap {
@@ -308,9 +377,19 @@ pub struct Gap {
     pub reason: &'static str,
 }
 
-/// Every required component field that stays empty after [`apply`], for
-/// the scanned tree itself, every project and every third-party component, plus the SBOM creator when no
-/// manufacturer contact is configured.
+impl Gap {
+    pub fn requirement(&self) -> Option<Requirement> {
+        self.field.requirement()
+    }
+}
+
+/// Every field that stays empty after [`apply`], for the scanned tree
+/// itself, every project and every third-party component, plus the SBOM
+/// creator when no manufacturer contact is configured. Required fields and
+/// the "additional" ones a scan can judge (source code URI, distribution
+/// URI, identifiers, original licence); [`Gap::requirement`] tells them apart.
+/// The rules mirror what the CycloneDX writer puts where, so that `sovra
+/// validate --profile` finds exactly these fields missing.
 pub fn gaps(inv: &Inventory, has_manufacturer: bool) -> Vec<Gap> {
     let mut out = Vec::new();
     if !has_manufacturer {
@@ -320,50 +399,76 @@ pub fn gaps(inv: &Inventory, has_manufacturer: bool) -> Vec<Gap> {
             reason: "no --manufacturer-email/--manufacturer-url or [bsi] manufacturer in sovra.toml",
         });
     }
-    let root = std::iter::once((ROOT_REF, &inv.root));
-    let projects = inv.projects.iter().map(|p| (p.bom_ref.as_str(), &p.component));
-    let components = inv.components.iter().map(|c| (c.purl.as_str(), c));
-    for (bom_ref, c) in root.chain(projects).chain(components) {
-        let mut gap = |field: Field, reason: &'static str| {
+    for (bom_ref, c) in subjects(inv) {
+        for (field, reason) in component_gaps(c) {
             out.push(Gap { field, bom_ref: bom_ref.to_string(), reason });
-        };
-        if !c.authors.iter().any(|a| has_contact(a)) {
-            gap(Field::Creator, "no author with an email or URL in the inputs");
-        }
-        if c.version.is_empty() {
-            gap(Field::Version, "no version in the inputs");
-        }
-        if c.filename.is_none() {
-            gap(Field::Filename, "the ecosystem has no naming rule and the lockfile names no file");
-        }
-        let main_file = c.filename.as_deref();
-        if !c.hashes.iter().any(|h| h.alg == HashAlg::Sha512 && (h.file.is_none() || h.file.as_deref() == main_file)) {
-            gap(Field::Hash, "the lockfile has no SHA-512 of the deployable file");
-        }
-        let concluded = c.concluded_license.as_ref().is_some_and(|l| l.expression != "NOASSERTION" && l.expression != "NONE");
-        if !concluded {
-            gap(Field::DistributionLicence, "no licence text was read to conclude the distribution licence");
-        }
-        for (field, prop) in [(Field::Executable, PROP_EXECUTABLE), (Field::Archive, PROP_ARCHIVE), (Field::Structured, PROP_STRUCTURED)] {
-            if !c.properties.contains_key(prop) {
-                gap(field, "not known for first-party or non-registry components");
-            }
         }
     }
     out.sort();
     out
 }
 
-/// `Name <email>` or a URL: something the guideline accepts as a creator.
-fn has_contact(author: &str) -> bool {
-    let a = author.trim();
-    (a.contains('<') && a.contains('@') && a.contains('>')) || a.contains("://")
+/// What the profile judges per component: the scanned tree, the projects
+/// and the third-party components, with their bom-refs.
+pub fn subjects(inv: &Inventory) -> impl Iterator<Item = (&str, &Component)> {
+    let root = std::iter::once((ROOT_REF, &inv.root));
+    let projects = inv.projects.iter().map(|p| (p.bom_ref.as_str(), &p.component));
+    let components = inv.components.iter().map(|c| (c.purl.as_str(), c));
+    root.chain(projects).chain(components)
 }
 
-/// Gap counts per field, for the summary line.
+fn component_gaps(c: &Component) -> Vec<(Field, &'static str)> {
+    let mut gaps = Vec::new();
+    if !Organization::from_authors(&c.authors).is_some_and(|o| o.has_contact()) {
+        gaps.push((Field::Creator, "no author with an email or URL in the inputs"));
+    }
+    if c.version.is_empty() {
+        gaps.push((Field::Version, "no version in the inputs"));
+    }
+    if c.filename.is_none() {
+        gaps.push((Field::Filename, "the ecosystem has no naming rule and the lockfile names no file"));
+    }
+    let direct = matches!(c.source, Source::Url { .. });
+    let main_file = c.filename.as_deref();
+    let own_sha512 = c.hashes.iter().any(|h| h.alg == HashAlg::Sha512 && (h.file.is_none() || h.file.as_deref() == main_file));
+    if !(own_sha512 && (c.download_url.is_some() || direct || main_file.is_some())) {
+        gaps.push((Field::Hash, "the lockfile has no SHA-512 of the deployable file"));
+    }
+    let concluded = c.concluded_license.as_ref().is_some_and(|l| crate::validate::profile::licence_expression(&l.expression).is_ok());
+    if !concluded {
+        // A declared licence is what the creator states, not what Sovra
+        // read in the licence text; writing it as concluded would be invented.
+        gaps.push((Field::DistributionLicence, "no licence text was read to conclude the distribution licence"));
+    }
+    for (field, prop) in [(Field::Executable, PROP_EXECUTABLE), (Field::Archive, PROP_ARCHIVE), (Field::Structured, PROP_STRUCTURED)] {
+        if !c.properties.contains_key(prop) {
+            gaps.push((field, "not known for first-party or non-registry components"));
+        }
+    }
+    if source_code(c).is_none() {
+        gaps.push((Field::SourceUri, "no source archive or pinned git commit in the inputs"));
+    }
+    let has_distribution = c.download_url.is_some() || direct || c.hashes.iter().any(|h| h.file.is_some()) || (main_file.is_some() && !c.hashes.is_empty());
+    if !has_distribution {
+        gaps.push((Field::DistributionUri, "no download URL or distribution file in the inputs"));
+    }
+    if c.purl.is_empty() {
+        gaps.push((Field::Identifiers, "no purl: the component has no package name and version"));
+    }
+    let declared = c.declared_licenses.iter().any(|l| {
+        let e = l.expression.clone().unwrap_or_else(|| crate::license::normalize(&l.raw).expression);
+        crate::validate::profile::licence_expression(&e).is_ok()
+    });
+    if !declared {
+        gaps.push((Field::OriginalLicence, "no licence stated in the inputs, or none that maps to SPDX"));
+    }
+    gaps
+}
+
+/// Gap counts per field of required fields, for the summary line.
 pub fn gap_counts(gaps: &[Gap]) -> BTreeMap<Field, usize> {
     let mut m = BTreeMap::new();
-    for g in gaps {
+    for g in gaps.iter().filter(|g| g.requirement() == Some(Requirement::Required)) {
         *m.entry(g.field).or_insert(0) += 1;
     }
     m
@@ -415,7 +520,9 @@ mod tests {
         });
         apply(&mut inv);
         let gaps = gaps(&inv, true);
-        let of = |r: &str| -> Vec<&str> { gaps.iter().filter(|g| g.bom_ref == r).map(|g| g.field.id()).collect() };
+        let of = |r: &str| -> Vec<&str> {
+            gaps.iter().filter(|g| g.bom_ref == r && g.requirement() == Some(Requirement::Required)).map(|g| g.field.id()).collect()
+        };
         assert_eq!(of("pkg:npm/a@1.0.0"), ["distribution-licence"]);
         assert_eq!(of("pkg:pypi/b@2.0"), ["creator", "filename", "distribution-licence", "hash"]);
         assert!(of("sovra:project:package.json").contains(&"executable"));

@@ -13,8 +13,8 @@
 //! * [`attach`] matches them to components by purl (qualifiers aside), adds
 //!   the declared licences, and has a [`Concluder`] read the licence files
 //!   into the component's concluded licence (CycloneDX 1.6 `acknowledgement:
-//!   concluded`). Where the text grants other licences than the metadata
-//!   declares, a `license::disagreement` warning says so.
+//!   concluded`). Where the text grants a licence the metadata does not
+//!   declare, a `license::disagreement` warning says so.
 //!
 //! The core knows no layout and no licence text: plug-ins know the former,
 //! the `sovra-licenses` crate implements [`Concluder`] for the latter.
@@ -51,6 +51,20 @@ pub struct InstalledPackage {
     pub declared: Vec<DeclaredLicense>,
     /// Its licence files, relative to the tree, in the order they are read.
     pub license_files: Vec<String>,
+}
+
+impl InstalledPackage {
+    /// Add the licence files of [`InstalledPackage::dir`] ([`license_files`])
+    /// after those the metadata named, without repeats, at most
+    /// [`MAX_LICENSE_FILES`].
+    pub fn add_license_files(&mut self, tree: &dyn SourceTree) {
+        for f in license_files(tree, &self.dir) {
+            if !self.license_files.contains(&f) {
+                self.license_files.push(f);
+            }
+        }
+        self.license_files.truncate(MAX_LICENSE_FILES);
+    }
 }
 
 /// What a plug-in found in one tree or cache.
@@ -119,6 +133,16 @@ pub trait Concluder: Sync {
 /// (`license.js`, `license.json`), and not `NOTICE` files, which attribute
 /// rather than grant.
 pub fn is_license_file(name: &str) -> bool {
+    license_like(name, false)
+}
+
+/// [`is_license_file`], or a NOTICE/COPYRIGHT file: what a person asking
+/// what a folder is licensed under wants to see as well.
+pub fn is_license_or_notice_file(name: &str) -> bool {
+    license_like(name, true)
+}
+
+fn license_like(name: &str, notices: bool) -> bool {
     const CODE: &[&str] = &[
         "rs", "py", "pyc", "js", "cjs", "mjs", "ts", "map", "go", "java", "class", "c", "h", "cpp", "cs", "rb",
         "php", "json", "yml", "yaml", "toml", "xml", "lock", "sh", "svg", "png", "html", "d",
@@ -131,7 +155,8 @@ pub fn is_license_file(name: &str) -> bool {
     if matches!(ext, "license" | "licence") {
         return true;
     }
-    !CODE.contains(&ext) && (stem.contains("licen") || stem.starts_with("copying") || stem == "unlicense")
+    let notice = notices && (stem.starts_with("notice") || stem.starts_with("copyright"));
+    !CODE.contains(&ext) && (stem.contains("licen") || stem.starts_with("copying") || stem == "unlicense" || notice)
 }
 
 /// The licence files of a package directory: licence-named files in it and
@@ -349,8 +374,8 @@ fn ids(expression: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The `license::disagreement` warning when the licence text grants other
-/// licences than the metadata declares (compared as sets of licence ids).
+/// The `license::disagreement` warning when the licence text grants a
+/// licence the metadata does not declare (compared as sets of licence ids).
 fn disagreement(c: &Component, concluded: &ConcludedLicense) -> Option<Diagnostic> {
     if !is_assertion(&concluded.expression) {
         return None;
@@ -359,7 +384,10 @@ fn disagreement(c: &Component, concluded: &ConcludedLicense) -> Option<Diagnosti
         c.declared_licenses.iter().filter(|d| d.expression.as_deref().is_some_and(is_assertion)).collect();
     let declared_ids: BTreeSet<String> =
         stated.iter().filter_map(|d| d.expression.as_deref()).flat_map(ids).collect();
-    if stated.is_empty() || declared_ids == ids(&concluded.expression) {
+    // A text granting less than declared is common (a dual-licensed crate
+    // shipping one of its two texts) and contradicts nothing; a text
+    // granting a licence the metadata never names does.
+    if stated.is_empty() || ids(&concluded.expression).is_subset(&declared_ids) {
         return None;
     }
     let list: Vec<String> = stated
@@ -484,6 +512,11 @@ mod tests {
         let mut inv = inventory(&[]);
         run(&mut inv, &tree, vec![pkg("pkg:npm/a@1.0.0", "v/a", &[], &["v/a/LICENSE-APACHE", "v/a/LICENSE-MIT"])]);
         assert_eq!(inv.components[0].concluded_license.as_ref().unwrap().expression, "Apache-2.0 AND MIT");
+        // One of two offered texts: incomplete, not contradictory.
+        let mut inv = inventory(&["MIT OR Apache-2.0"]);
+        run(&mut inv, &tree, vec![pkg("pkg:npm/a@1.0.0", "v/a", &[], &["v/a/LICENSE-MIT"])]);
+        assert_eq!(inv.components[0].concluded_license.as_ref().unwrap().expression, "MIT");
+        assert!(inv.diagnostics.is_empty());
     }
 
     #[test]

@@ -337,6 +337,28 @@ mod tests {
     }
 
     #[test]
+    fn disk_tree_lists_and_reads_nothing_through_links_out_of_the_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("LICENSE"), "secret").unwrap();
+        std::fs::create_dir_all(dir.path().join("vendor/real")).unwrap();
+        std::fs::write(dir.path().join("vendor/real/LICENSE"), "MIT").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("vendor/link")).unwrap();
+        let tree = DiskTree::new(dir.path(), Vec::new());
+        let names: Vec<(String, bool)> = tree.list_dir("vendor").into_iter().map(|e| (e.name, e.is_dir)).collect();
+        assert_eq!(names, [("real".to_string(), true)]);
+        assert_eq!(tree.read("vendor/real/LICENSE").unwrap(), b"MIT");
+        assert!(tree.read("vendor/link/LICENSE").is_err());
+        assert!(tree.list_dir("vendor/link").is_empty());
+        assert!(tree.list_dir("../").is_empty());
+        // The default listing, from the file list.
+        let mem = MemoryTree::new([("a/b/c", ""), ("a.txt", ""), ("a/d", "")]);
+        let names: Vec<(String, bool)> = mem.list_dir("a").into_iter().map(|e| (e.name, e.is_dir)).collect();
+        assert_eq!(names, [("b".to_string(), true), ("d".to_string(), false)]);
+    }
+
+    #[test]
     fn line_of_counts_newlines() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::license;
+use crate::{bsi, license};
 use crate::model::{
     ConcludedLicense, DeclaredLicense, Diagnostic, Ecosystem, Hash, Inventory, Location, Scope, Source,
 };
@@ -31,6 +31,73 @@ pub struct Report<'a> {
     pub summary: Summary<'a>,
     pub diagnostics: &'a [Diagnostic],
     pub policy: Option<PolicySection<'a>>,
+    /// With `--profile`: which fields of the profile the scan filled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileSection>,
+}
+
+/// The profile's fields as the scan filled them: per field how many subjects
+/// (the SBOM, or the tree, projects and components) have it, and per
+/// bom-ref the fields missing.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileSection {
+    pub name: &'static str,
+    pub guideline: &'static str,
+    pub fields: Vec<FieldScore>,
+    pub missing: Vec<MissingEntry>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldScore {
+    pub field: bsi::Field,
+    pub requirement: bsi::Requirement,
+    pub level: bsi::Level,
+    pub complete: usize,
+    pub total: usize,
+    /// Why the inputs did not give it, where some subject lacks it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MissingEntry {
+    pub bom_ref: String,
+    pub fields: Vec<bsi::Field>,
+}
+
+/// The profile section for an inventory that [`bsi::apply`] has filled.
+pub fn profile_section(inv: &Inventory, has_manufacturer: bool) -> ProfileSection {
+    let gaps = bsi::gaps(inv, has_manufacturer);
+    let subjects = bsi::subjects(inv).count();
+    let fields = bsi::JUDGED
+        .iter()
+        .filter_map(|&field| {
+            let requirement = field.requirement()?;
+            let total = match field.level() {
+                bsi::Level::Sbom => 1,
+                bsi::Level::Component => subjects,
+            };
+            let of_field: Vec<&bsi::Gap> = gaps.iter().filter(|g| g.field == field).collect();
+            Some(FieldScore {
+                field,
+                requirement,
+                level: field.level(),
+                complete: total.saturating_sub(of_field.len()),
+                total,
+                reason: of_field.first().map(|g| g.reason),
+            })
+        })
+        .collect();
+    let mut by_ref: BTreeMap<&str, Vec<bsi::Field>> = BTreeMap::new();
+    for g in &gaps {
+        by_ref.entry(&g.bom_ref).or_default().push(g.field);
+    }
+    let missing =
+        by_ref.into_iter().map(|(r, fields)| MissingEntry { bom_ref: r.to_string(), fields }).collect();
+    ProfileSection { name: bsi::PROFILE, guideline: bsi::GUIDELINE, fields, missing }
 }
 
 #[derive(Serialize)]
@@ -247,6 +314,7 @@ pub fn build<'a>(
             violations: &o.violations,
             waived: o.waived.iter().map(|(v, r)| Waived { violation: v, reason: r }).collect(),
         }),
+        profile: None,
     }
 }
 

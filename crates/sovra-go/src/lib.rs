@@ -21,6 +21,7 @@ other go.mod with its go.sum; a lone go.sum) and reads them through the
 
 pub mod build;
 pub mod gosum;
+pub mod installed;
 pub mod lex;
 pub mod modfile;
 pub mod purl;
@@ -122,6 +123,10 @@ impl Plugin for GoPlugin {
         };
         parsed.files = files;
         parsed
+    }
+
+    fn installed(&self, tree: &dyn SourceTree) -> sovra_core::installed::Installed {
+        installed::installed(tree, &sovra_core::installed::manifest_dirs(tree, |f| file_name(f) == "go.mod"))
     }
 }
 

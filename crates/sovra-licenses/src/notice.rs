@@ -20,10 +20,13 @@ pub struct Mention {
     pub expression: String,
     pub exception: bool,
     pub confidence: f32,
-    /// The GNU family (`GPL`, `LGPL`...) when the version was not stated and
-    /// the family default was used: such a mention gives way to a versioned
-    /// one of the same family elsewhere in the file.
+    /// The family (`GPL`, `LGPL`, `CDDL`...) when the version was not stated
+    /// and the family default was used: such a mention takes the version of
+    /// a versioned one of the same family elsewhere in the file.
     pub unversioned: Option<&'static str>,
+    /// A GNU licence whose version was stated without "only" or "or later"
+    /// ("GPL 2.0"): `-only` by default, but a convention may widen it.
+    pub unqualified: bool,
 }
 
 enum Rule {
@@ -31,10 +34,15 @@ enum Rule {
     /// `-only`/`-or-later` read from the words that follow; the default when
     /// no version is given.
     Gnu(&'static str, Option<&'static str>),
-    /// `<base>-<version>`, the version read from the words that follow.
-    Versioned(&'static str),
+    /// `<base>-<version>`, the version read from the words that follow;
+    /// without one, the default version if the family has one (the first
+    /// CDDL was the only one for years), else nothing (an unversioned
+    /// "Apache License" is a gap, not a guess).
+    Versioned(&'static str, Option<&'static str>),
     /// Always this expression, whatever follows.
     Fixed(&'static str),
+    /// This expression by a common reading of an ambiguous name.
+    Convention(&'static str),
     /// A licence exception (attached with `WITH` to the nearest licence).
     Exception(&'static str),
 }
@@ -51,15 +59,22 @@ const FAMILIES: &[Family] = &[
         phrases: &["gnu affero general public license", "affero general public license", "gnu agpl", "agpl"],
         rule: Rule::Gnu("AGPL", Some("1.0")),
     },
+    // "Lesser" is the name from version 2.1 on, "Library" that of 2.0: an
+    // unversioned reference grants that version "or later".
     Family {
         phrases: &[
             "gnu lesser general public license",
             "lesser general public license",
+            "gnu lesser public license",
+            "lesser gpl",
+        ],
+        rule: Rule::Gnu("LGPL", Some("2.1")),
+    },
+    Family {
+        phrases: &[
             "gnu library general public license",
             "library general public license",
-            "gnu lesser public license",
             "gnu library public license",
-            "lesser gpl",
             "library gpl",
             "gnu lgpl",
             "lgpl",
@@ -75,22 +90,26 @@ const FAMILIES: &[Family] = &[
         rule: Rule::Gnu("GFDL", None),
     },
     Family {
-        phrases: &["apache license", "apache software license", "apache public license", "asl"],
-        rule: Rule::Versioned("Apache"),
+        // A bare "Apache" counts only with a version right after it ("Apache 2
+        // license"): the rule reads no version, no licence.
+        phrases: &["apache license", "apache software license", "apache public license", "asl", "apache"],
+        rule: Rule::Versioned("Apache", None),
     },
-    Family { phrases: &["mozilla public license", "mpl"], rule: Rule::Versioned("MPL") },
-    Family { phrases: &["eclipse public license", "epl"], rule: Rule::Versioned("EPL") },
+    Family { phrases: &["mozilla public license", "mpl"], rule: Rule::Versioned("MPL", None) },
+    Family { phrases: &["eclipse public license", "epl"], rule: Rule::Versioned("EPL", None) },
     Family {
         phrases: &["eclipse distribution license", "edl"],
         rule: Rule::Fixed("BSD-3-Clause"),
     },
     Family {
         phrases: &["common development and distribution license", "cddl"],
-        rule: Rule::Versioned("CDDL"),
+        rule: Rule::Versioned("CDDL", Some("1.0")),
     },
     Family { phrases: &["common public license", "cpl"], rule: Rule::Fixed("CPL-1.0") },
-    Family { phrases: &["academic free license", "afl"], rule: Rule::Versioned("AFL") },
-    Family { phrases: &["artistic license"], rule: Rule::Versioned("Artistic") },
+    Family { phrases: &["academic free license", "afl"], rule: Rule::Versioned("AFL", None) },
+    // Unversioned, the Artistic License is Perl's ("under the GPL or the
+    // Artistic License, as specified in the Perl README").
+    Family { phrases: &["artistic license"], rule: Rule::Versioned("Artistic", Some("1.0-Perl")) },
     Family {
         phrases: &[
             "creative commons attribution share alike",
@@ -98,7 +117,7 @@ const FAMILIES: &[Family] = &[
             "cc by sa",
             "ccbysa",
         ],
-        rule: Rule::Versioned("CC-BY-SA"),
+        rule: Rule::Versioned("CC-BY-SA", None),
     },
     Family {
         phrases: &[
@@ -107,12 +126,16 @@ const FAMILIES: &[Family] = &[
             "creative commons attribution no derivs",
             "cc by nd",
         ],
-        rule: Rule::Versioned("CC-BY-ND"),
+        rule: Rule::Versioned("CC-BY-ND", None),
     },
-    Family { phrases: &["creative commons attribution", "cc by"], rule: Rule::Versioned("CC-BY") },
+    Family { phrases: &["creative commons attribution", "cc by"], rule: Rule::Versioned("CC-BY", None) },
     Family { phrases: &["creative commons zero", "cc0"], rule: Rule::Fixed("CC0-1.0") },
-    Family { phrases: &["european union public license", "eupl"], rule: Rule::Versioned("EUPL") },
+    Family { phrases: &["european union public license", "eupl"], rule: Rule::Versioned("EUPL", None) },
     Family { phrases: &["boost software license"], rule: Rule::Fixed("BSL-1.0") },
+    Family {
+        phrases: &["w3c software notice and license", "w3c software license", "w3c r software license", "w3c license"],
+        rule: Rule::Fixed("W3C"),
+    },
     Family { phrases: &["microsoft public license", "ms pl"], rule: Rule::Fixed("MS-PL") },
     Family { phrases: &["microsoft reciprocal license", "ms rl"], rule: Rule::Fixed("MS-RL") },
     Family {
@@ -130,6 +153,13 @@ const FAMILIES: &[Family] = &[
         ],
         rule: Rule::Fixed("BSD-3-Clause"),
     },
+    // "The BSD license" with no clause count is read, as ScanCode and most
+    // registries read it, as the revised (3-clause) licence; so is the Linux
+    // module tag "Dual BSD/GPL". Low confidence: it is a convention.
+    Family {
+        phrases: &["bsd license", "bsd licensed", "bsd licenses", "dual bsd"],
+        rule: Rule::Convention("BSD-3-Clause"),
+    },
     Family {
         phrases: &["simplified bsd license", "bsd 2 clause", "2 clause bsd", "freebsd license"],
         rule: Rule::Fixed("BSD-2-Clause"),
@@ -138,7 +168,7 @@ const FAMILIES: &[Family] = &[
     Family { phrases: &["isc license"], rule: Rule::Fixed("ISC") },
     Family { phrases: &["the unlicense", "unlicense"], rule: Rule::Fixed("Unlicense") },
     Family { phrases: &["wtfpl"], rule: Rule::Fixed("WTFPL") },
-    Family { phrases: &["sil open font license", "open font license", "ofl"], rule: Rule::Versioned("OFL") },
+    Family { phrases: &["sil open font license", "open font license", "ofl"], rule: Rule::Versioned("OFL", None) },
     Family {
         phrases: &["same terms as perl itself", "same terms as perl"],
         rule: Rule::Fixed("Artistic-1.0-Perl OR GPL-1.0-or-later"),
@@ -246,6 +276,7 @@ impl Phrases {
                         exception: false,
                         confidence: 0.9,
                         unversioned: None,
+                        unqualified: false,
                     });
                 }
                 Target::Family(f) => {
@@ -268,26 +299,32 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
         exception,
         confidence,
         unversioned: None,
+        unqualified: false,
     };
     match rule {
         Rule::Fixed(expr) => Some(mention(expr.to_string(), end, 0.8, false)),
+        Rule::Convention(expr) => Some(mention(expr.to_string(), end, 0.5, false)),
         Rule::Exception(id) => Some(mention(id.to_string(), end, 0.8, true)),
-        Rule::Versioned(base) => {
-            let (version, after) = version_after(tokens, end)?;
-            let id = existing_id(&format!("{base}-{version}"))?;
-            Some(mention(id, after, 0.85, false))
-        }
+        Rule::Versioned(base, default) => match version_after(tokens, end) {
+            Some((version, after)) => Some(mention(existing_id(&format!("{base}-{version}"))?, after, 0.85, false)),
+            None => {
+                let mut m = mention(existing_id(&format!("{base}-{}", (*default)?))?, end, 0.6, false);
+                m.unversioned = Some(*base);
+                Some(m)
+            }
+        },
         Rule::Gnu(base, default) => {
             let (version, after, explicit) = match version_after(tokens, end) {
                 Some((v, after)) => (v, after, true),
                 None => (default.map(str::to_string)?, end, false),
             };
-            let (or_later, after) = qualifier(tokens, after);
-            let or_later = or_later.unwrap_or(!explicit);
+            let (stated, after) = qualifier(tokens, after);
+            let or_later = stated.unwrap_or(!explicit);
             let suffix = if or_later { "or-later" } else { "only" };
             let id = existing_id(&format!("{base}-{version}-{suffix}"))?;
             let mut m = mention(id, after, if explicit { 0.85 } else { 0.6 }, false);
             m.unversioned = (!explicit).then_some(*base);
+            m.unqualified = explicit && stated.is_none();
             Some(m)
         }
     }
@@ -311,10 +348,12 @@ fn version_after(tokens: &[Token], mut i: usize) -> Option<(String, usize)> {
         i += 1;
     }
     let major = tokens.get(i)?;
-    if major.word.len() > 2 || !major.word.bytes().all(|b| b.is_ascii_digit()) {
+    // "v3" is one word.
+    let digits = major.word.strip_prefix('v').unwrap_or(&major.word);
+    if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let mut version = major.word.clone();
+    let mut version = digits.to_string();
     i += 1;
     match tokens.get(i) {
         Some(minor) if minor.word.len() == 1 && minor.word.bytes().all(|b| b.is_ascii_digit()) => {
@@ -406,12 +445,20 @@ mod tests {
         );
         assert_eq!(refs("GNU Lesser General Public License version 2.1 only"), ["LGPL-2.1-only"]);
         assert_eq!(refs("Released under the GPLv3"), ["GPL-3.0-only"]);
+        assert_eq!(refs("GNU Affero General Public License v3"), ["AGPL-3.0-only"]);
         assert_eq!(refs("is LGPLv2.1+"), ["LGPL-2.1-or-later"]);
         assert_eq!(refs("My work is under the GPL license"), ["GPL-1.0-or-later"]);
         assert_eq!(refs("University of Illinois/NCSA Open Source License"), ["NCSA"]);
         assert_eq!(refs("with the Classpath exception"), ["Classpath-exception-2.0"]);
         // An unversioned Apache licence is a gap, not a guess.
         assert!(refs("under the Apache License").is_empty());
+        assert!(refs("Licensed to the Apache Software Foundation (ASF) under one").is_empty());
+        assert_eq!(refs("code licensed under the Apache 2 license"), ["Apache-2.0"]);
+        assert_eq!(refs("under the terms of BSD license"), ["BSD-3-Clause"]);
+        assert_eq!(refs("the GPL or the Artistic License"), ["GPL-1.0-or-later", "Artistic-1.0-Perl"]);
+        assert_eq!(refs("GNU Lesser General Public License"), ["LGPL-2.1-or-later"]);
+        assert_eq!(refs("GNU Library General Public License"), ["LGPL-2.0-or-later"]);
+        assert_eq!(refs("Common Development and Distribution License"), ["CDDL-1.0"]);
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub struct Token {
     pub after_stop: bool,
     /// Whether a `/` came right before it (`MIT/GPL2`).
     pub after_slash: bool,
+    /// Whether it is part of a URL: a URL's words (`github.com/x/mit-scheme`)
+    /// are no licence names; the URL as a whole is read by `urls`.
+    pub in_url: bool,
 }
 
 /// Inputs are cut here: no licence text comes near, and the bound keeps a
@@ -59,6 +62,16 @@ fn strip_markup(text: &str) -> String {
         let tail = &rest[i..];
         let next = tail[1..].chars().next();
         match tail.as_bytes()[0] {
+            // Style sheets and scripts are no text.
+            b'<' if ["<style", "<script"].iter().any(|t| tail.get(..t.len()).is_some_and(|h| h.eq_ignore_ascii_case(t))) => {
+                let close = if tail[1..].starts_with(['s', 'S']) && tail[2..].starts_with(['t', 'T']) { "</style>" } else { "</script>" };
+                let lower = tail[..tail.len().min(200_000)].to_ascii_lowercase();
+                out.push(' ');
+                rest = match lower.find(close) {
+                    Some(end) => &tail[end + close.len()..],
+                    None => &tail[1..],
+                };
+            }
             b'<' if next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!') => {
                 match tail[..tail.len().min(2000)].find('>') {
                     Some(end) => {
@@ -221,12 +234,14 @@ fn drop_all_rights_reserved(tokens: &mut Vec<Token>) {
 /// (`GPLv2+`); compact family-version forms (`gplv2`, `lgpl2`) are split.
 fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
     let chars: Vec<char> = line.chars().collect();
+    let in_url = url_mask(&chars);
     let mut i = 0;
     let mut after_stop = false;
     let mut after_slash = false;
     while i < chars.len() {
         let c = chars[i];
         if c.is_alphanumeric() {
+            let url = in_url[i];
             let mut word = String::new();
             while i < chars.len() {
                 let c = chars[i];
@@ -244,7 +259,9 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
                     break;
                 }
             }
+            let first = out.len();
             push_word(&word, line_no, after_stop, after_slash, out);
+            out[first..].iter_mut().for_each(|t| t.in_url = url);
             after_stop = false;
             after_slash = false;
             if i < chars.len() && chars[i] == '+' && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
@@ -262,10 +279,37 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
     }
 }
 
+/// Which characters of a line belong to a URL (`http://`, `https://`,
+/// `www.` up to the next space, quote or bracket).
+fn url_mask(chars: &[char]) -> Vec<bool> {
+    let mut mask = vec![false; chars.len()];
+    let starts_at = |i: usize, p: &str| p.chars().enumerate().all(|(k, c)| chars.get(i + k).is_some_and(|x| x.eq_ignore_ascii_case(&c)));
+    let mut i = 0;
+    while i < chars.len() {
+        let word_start = i == 0 || !chars[i - 1].is_alphanumeric();
+        if word_start && (starts_at(i, "http://") || starts_at(i, "https://") || starts_at(i, "www.")) {
+            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '"' | '\'' | '<' | '>' | ')' | ']' | '`') {
+                mask[i] = true;
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    mask
+}
+
 fn push_word(word: &str, line: u32, after_stop: bool, after_slash: bool, out: &mut Vec<Token>) {
     let mut push = |w: &str, stop: bool, slash: bool| {
         let w = canonical_word(w);
-        out.push(Token { word: w.to_string(), hash: hash_word(w), line, after_stop: stop, after_slash: slash });
+        out.push(Token {
+            word: w.to_string(),
+            hash: hash_word(w),
+            line,
+            after_stop: stop,
+            after_slash: slash,
+            in_url: false,
+        });
     };
     if let Some((family, version)) = split_compact(word) {
         push(family, after_stop, after_slash);
@@ -302,6 +346,7 @@ mod tests {
             ["license", "noninfringement"]
         );
         assert_eq!(words("The above copyright notice"), ["the", "above", "copyright", "notice"]);
+        assert_eq!(words("<STYLE>p { margin: 0 }</style><p>MIT</p><script>var x;</script>"), ["mit"]);
         assert_eq!(words("[MIT](https://x.org/mit) GPLv2+"), ["mit", "gpl", "2", "+"]);
     }
 

@@ -166,3 +166,78 @@ fn every_result_is_a_valid_expression() {
         );
     }
 }
+
+#[test]
+fn several_licences_in_one_notice_get_their_own_operators() {
+    for (file, want) in [
+        // Choice between two, an exception on one of them, and a third part AND-ed.
+        (
+            "notices/dual-header-with-incorporated-mit.java",
+            "(CDDL-1.1 OR GPL-2.0-only WITH Classpath-exception-2.0) AND MIT",
+        ),
+        // "Alternatively" after the GPL notice's own later mentions.
+        ("notices/gpl3-alternatively-apache.txt", "GPL-3.0-only OR Apache-2.0"),
+        // Different parts under different licences; unversioned "Lesser" is 2.1+.
+        ("notices/mixed-parts.txt", "Apache-2.0 AND LGPL-2.1-or-later"),
+        // "Dual licensed under A and B" is a choice.
+        ("notices/dual-licensed-jquery-style.js", "MIT OR GPL-1.0-or-later"),
+        // A bare "BSD license" is read as BSD-3-Clause.
+        ("notices/bsd-alternative.h", "GPL-2.0-only OR BSD-3-Clause"),
+        // An unversioned Artistic License is Perl's.
+        ("notices/perl-style.txt", "GPL-1.0-or-later OR Artistic-1.0-Perl"),
+        // "Lesser" and a bare "LGPL" in one file: the more specific reading.
+        ("notices/lesser-unversioned.txt", "LGPL-2.1-or-later"),
+    ] {
+        let d = fixture(file);
+        assert_eq!(d.expression, want, "{file}: {d:?}");
+        assert_eq!(d.method, Method::Reference, "{file}");
+    }
+}
+
+#[test]
+fn urls_of_licence_texts_and_of_projects() {
+    for (file, want) in [
+        ("urls/licence-url-only.txt", "BSD-2-Clause"),
+        ("urls/gnu-url-only.txt", "LGPL-2.1-only"),
+        ("urls/cc-url-only.txt", "CC-BY-NC-SA-4.0"),
+    ] {
+        assert_eq!(fixture(file).expression, want, "{file}");
+    }
+    // What a project's own LICENSE file says cannot be known offline.
+    let d = fixture("urls/project-url-only.txt");
+    assert_eq!(d.expression, "NOASSERTION");
+    assert_eq!(d.method, Method::UrlOnly);
+    assert_eq!(
+        d.matched,
+        ["licence is referenced by URL only: https://github.com/example-org/example-project/blob/main/LICENSE.md"]
+    );
+    // A project URL next to a licence name does not hide the name.
+    let named = detect("Licensed under the MIT License, see https://github.com/x/mit-scheme/blob/main/LICENSE");
+    assert_eq!(named.expression, "MIT", "{named:?}");
+}
+
+#[test]
+fn nested_variants_with_renamed_holders() {
+    // The holder's name replaces "the copyright holder" and the disclaimer
+    // wraps mid-phrase: still BSD-3-Clause, not the BSD-2-Clause it contains.
+    let bsd3 = spdx_text("BSD-3-Clause")
+        .replace("the copyright holder", "Example Widgets GmbH")
+        .replace("COPYRIGHT HOLDER OR", "COPYRIGHT\nOWNER OR");
+    assert_eq!(detect(&reflow(&bsd3, 66)).expression, "BSD-3-Clause");
+    let bsd2 = format!("Copyright (c) 2001 Jane Roe\n\n{}", reflow(spdx_text("BSD-2-Clause"), 60));
+    assert_eq!(detect(&bsd2).expression, "BSD-2-Clause");
+    // The UC variant's extra acknowledgement clause picks it over BSD-4-Clause.
+    assert_eq!(detect(spdx_text("BSD-4-Clause-UC")).expression, "BSD-4-Clause-UC");
+}
+
+#[test]
+fn a_text_embedding_another_is_found_by_its_own_part() {
+    // The SPDX LGPL-3.0 text is the LGPL's own terms followed by the GPL-3.0;
+    // most copies (COPYING.LESSER) carry only the former.
+    let full = spdx_text("LGPL-3.0-only");
+    let own = &full[..full.find("GNU GENERAL PUBLIC LICENSE").expect("embedded GPL")];
+    assert_eq!(detect(own).expression, "LGPL-3.0-only");
+    assert_eq!(detect(full).expression, "LGPL-3.0-only");
+    // The GPL-3.0 alone is still the GPL.
+    assert_eq!(detect(spdx_text("GPL-3.0-only")).expression, "GPL-3.0-only");
+}

@@ -25,6 +25,7 @@
 //! entities beyond the five predefined ones.
 
 pub mod gradle_lock;
+pub mod installed;
 pub mod pom;
 pub mod reactor;
 pub mod verification;
@@ -115,6 +116,14 @@ impl Plugin for MavenPlugin {
         parsed.diagnostics.sort();
         parsed.files = paths.iter().map(|p| p.to_string()).collect();
         parsed
+    }
+
+    fn package_caches(&self, home: &sovra_core::installed::CacheHome) -> Vec<sovra_core::installed::PackageCache> {
+        installed::package_caches(home)
+    }
+
+    fn cached(&self, cache: &dyn SourceTree, wanted: &[&sovra_core::Component]) -> sovra_core::installed::Installed {
+        installed::cached(cache, wanted)
     }
 }
 

@@ -16,6 +16,7 @@ in [`common`], so every parser reads a descriptor or a git URL the same way.
 */
 
 pub mod common;
+pub mod installed;
 pub mod package_json;
 pub mod package_lock;
 pub mod pnpm;
@@ -120,6 +121,10 @@ impl Plugin for NpmPlugin {
         out.files.sort();
         out.files.dedup();
         out
+    }
+
+    fn installed(&self, tree: &dyn SourceTree) -> sovra_core::installed::Installed {
+        installed::installed(tree, &sovra_core::installed::manifest_dirs(tree, |f| self.claims(f)))
     }
 }
 

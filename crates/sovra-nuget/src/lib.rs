@@ -28,6 +28,7 @@
 //! shipped project also uses stays Required.
 
 pub mod graph;
+pub mod installed;
 pub mod lockfile;
 pub mod msbuild;
 pub mod project;
@@ -95,6 +96,14 @@ impl Plugin for NugetPlugin {
         let projects: Vec<ProjectInfo> =
             files.iter().filter(|f| is_project_file(f)).map(|f| evaluate(tree, f)).collect();
         parse_dir(tree, &locks, &projects)
+    }
+
+    fn package_caches(&self, home: &sovra_core::installed::CacheHome) -> Vec<sovra_core::installed::PackageCache> {
+        installed::package_caches(home)
+    }
+
+    fn cached(&self, cache: &dyn SourceTree, wanted: &[&sovra_core::Component]) -> sovra_core::installed::Installed {
+        installed::cached(cache, wanted)
     }
 }
 

@@ -21,6 +21,7 @@
 //! the components that are installed.
 
 pub mod common;
+pub mod installed;
 pub mod lock;
 pub mod pep508;
 pub mod pipfile;
@@ -109,6 +110,10 @@ impl Plugin for PythonPlugin {
 
     fn parse(&self, unit: &Unit, tree: &dyn SourceTree) -> Parsed {
         parse_unit(unit, tree)
+    }
+
+    fn installed(&self, tree: &dyn SourceTree) -> sovra_core::installed::Installed {
+        installed::installed(tree, &sovra_core::installed::manifest_dirs(tree, |f| self.claims(f)))
     }
 }
 

@@ -16,11 +16,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{
-    Annotation, Annotator, Bom, Component, Composition, Contact, Dependency, ExternalReference,
-    Hash, Metadata, Property, Tools,
+    Annotation, Annotator, Bom, Component, Composition, Contact, Dependency, Entity,
+    ExternalReference, Hash, Metadata, Property, Tools,
 };
 use super::{Dialect, WriteOptions, licenses, uri};
 use crate::model::{self, Completeness, Inventory, Source};
+use crate::party::{self, Organization};
 use crate::scan::ROOT_REF;
 
 const TOOL_NAME: &str = "sovra";
@@ -28,6 +29,11 @@ const TOOL_REPOSITORY: &str = "https://github.com/sovra-sbom/sovra";
 
 pub fn bom(inv: &Inventory, opts: &WriteOptions, d: Dialect) -> Bom {
     let tool = tool(&opts.tool_version);
+    // BSI TR-03183-2 maps a component's creator to `manufacturer`; outside
+    // the profile the authors say the same and the organisation is not claimed.
+    let creator = |c: &model::Component| {
+        (opts.profile.is_some() && d.manufacturer).then(|| Organization::from_authors(&c.authors)).flatten().map(|o| entity(&o))
+    };
     // A project another package depends on is a library; the others are what
     // the tree delivers.
     let depended_on: BTreeSet<&str> = inv
@@ -47,11 +53,12 @@ pub fn bom(inv: &Inventory, opts: &WriteOptions, d: Dialect) -> Bom {
             let own =
                 model::Component { scope: None, source: Source::default(), ..p.component.clone() };
             let manifest = Property::new("sovra:manifest", p.manifest.to_string());
-            component(&own, kind, &p.bom_ref, d, vec![manifest])
+            Component { manufacturer: creator(&own), ..component(&own, kind, &p.bom_ref, d, vec![manifest]) }
         })
         .collect();
     let tree = model::Component { source: Source::default(), ..inv.root.clone() };
     let mut root = component(&tree, "application", ROOT_REF, d, Vec::new());
+    root.manufacturer = creator(&tree);
     if root.name.is_empty() {
         root.name = "root".into();
     }
@@ -77,11 +84,12 @@ pub fn bom(inv: &Inventory, opts: &WriteOptions, d: Dialect) -> Bom {
             timestamp: opts.timestamp.clone(),
             tools: Tools { components: vec![tool] },
             component: root,
+            manufacturer: opts.manufacturer.as_ref().filter(|_| d.manufacturer).map(entity),
         },
         components: inv
             .components
             .iter()
-            .map(|c| component(c, "library", &c.purl, d, Vec::new()))
+            .map(|c| Component { manufacturer: creator(c), ..component(c, "library", &c.purl, d, Vec::new()) })
             .collect(),
         dependencies: inv
             .dependencies
@@ -134,6 +142,14 @@ fn component(
     let mut refs = Refs { refs: Vec::new(), props: &mut props };
     let hashes = hashes_and_distribution(c, &mut refs);
     origin(c, &mut refs);
+    if let Some(src) = crate::bsi::source_code(c) {
+        let hashes = if src.is_deployable { hashes.clone() } else { Vec::new() };
+        if d.source_distribution {
+            refs.add("source-distribution", &src.url, src.comment, hashes);
+        } else {
+            refs.props.push(Property::new("sovra:url:source-distribution", src.url));
+        }
+    }
     let mut external_references = refs.refs;
     // The same URL twice (a repository that is also the git source) is kept
     // once, with the richer entry (a comment, hashes) sorted first.
@@ -152,6 +168,7 @@ fn component(
     Component {
         kind,
         bom_ref: non_empty(bom_ref),
+        manufacturer: None,
         authors,
         author,
         group: c.namespace.as_deref().and_then(non_empty),
@@ -282,7 +299,7 @@ fn contact(text: &str) -> Contact {
         && let Some(len) = text[open..].find('>')
     {
         let email = text[open + 1..open + len].trim();
-        if looks_like_email(email) {
+        if party::looks_like_email(email) {
             let name = format!("{} {}", text[..open].trim(), text[open + len + 1..].trim());
             return Contact { name: non_empty(name.trim()), email: Some(email.to_string()) };
         }
@@ -290,20 +307,18 @@ fn contact(text: &str) -> Contact {
     Contact { name: Some(text.to_string()), email: None }
 }
 
-/// Conservative, so that what is written passes the schema's `idn-email`.
-fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    let plain = |p: &str| {
-        !p.is_empty()
-            && !p.starts_with('.')
-            && !p.ends_with('.')
-            && !p.contains("..")
-            && p.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
-    };
-    plain(local)
-        && plain(domain)
-        && domain.contains('.')
-        && domain.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+/// An `organizationalEntity`; URLs the schema would reject are left out
+/// (they are still in the authors they came from).
+fn entity(org: &Organization) -> Entity {
+    Entity {
+        name: org.name.clone(),
+        url: org.urls.iter().filter_map(|u| uri::reference(u)).collect(),
+        contact: org
+            .contacts
+            .iter()
+            .map(|p| Contact { name: p.name.clone(), email: p.email.clone() })
+            .collect(),
+    }
 }
 
 fn compositions(inv: &Inventory) -> Vec<Composition> {

@@ -28,6 +28,9 @@ pub struct Metadata {
     pub timestamp: String,
     pub tools: Tools,
     pub component: Component,
+    /// The organisation that made the SBOM (1.6+).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<Entity>,
 }
 
 /// The 1.5+ form of `metadata.tools` (the older array of `tool` is deprecated).
@@ -43,6 +46,9 @@ pub struct Component {
     pub kind: &'static str,
     #[serde(rename = "bom-ref", skip_serializing_if = "Option::is_none")]
     pub bom_ref: Option<String>,
+    /// The component's creator (1.6+), as BSI TR-03183-2 maps it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manufacturer: Option<Entity>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Contact>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,6 +83,17 @@ pub struct Contact {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+
+/// An `organizationalEntity`.
+#[derive(Clone, Serialize)]
+pub struct Entity {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub url: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contact: Vec<Contact>,
 }
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -8,6 +8,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sha2::{Digest, Sha256};
 
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, as reproducible-builds.org
+/// defines it) when set to an integer.
+pub fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<i64>().ok())
+}
+
 /// `YYYY-MM-DDTHH:MM:SSZ` for an instant in seconds since 1970 UTC; `None`
 /// outside the years 0000 to 9999, which RFC 3339 cannot write.
 pub fn rfc3339(epoch: i64) -> Option<String> {

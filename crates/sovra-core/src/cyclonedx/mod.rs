@@ -23,7 +23,7 @@
 
 mod build;
 mod doc;
-mod ids;
+pub(crate) mod ids;
 mod licenses;
 mod uri;
 mod xml;
@@ -67,6 +67,10 @@ pub(crate) struct Dialect {
     /// A `licenses` array may mix `license` objects and several expressions
     /// (1.7+). Before, it is either `license` objects or exactly one expression.
     pub mixed_licenses: bool,
+    /// `manufacturer` on the BOM's metadata and on components (1.6+).
+    pub manufacturer: bool,
+    /// The `source-distribution` external reference type (1.6+).
+    pub source_distribution: bool,
 }
 
 impl Dialect {
@@ -77,6 +81,8 @@ impl Dialect {
             acknowledgement: since_1_6,
             author_objects: since_1_6,
             mixed_licenses: spec >= SpecVersion::V1_7,
+            manufacturer: since_1_6,
+            source_distribution: since_1_6,
         }
     }
 
@@ -101,6 +107,11 @@ pub struct WriteOptions {
     /// `urn:uuid:...`; `None` derives it from the document's content, so that
     /// the same inventory written at the same time gets the same serial number.
     pub serial_number: Option<String>,
+    /// The profile being filled; with BSI TR-03183-2 components name their
+    /// reachable creators as `manufacturer`.
+    pub profile: Option<crate::validate::Profile>,
+    /// `metadata.manufacturer`: who made the SBOM (the user's organisation).
+    pub manufacturer: Option<crate::party::Organization>,
 }
 
 impl WriteOptions {
@@ -109,10 +120,8 @@ impl WriteOptions {
     /// makes the serial number a function of the content. A value that is not
     /// an integer within years 0000 to 9999 is ignored.
     pub fn from_env(spec: SpecVersion, encoding: Encoding, tool_version: &str) -> WriteOptions {
-        let epoch =
-            std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<i64>().ok());
         if let Some(options) =
-            epoch.and_then(|e| WriteOptions::reproducible(spec, encoding, tool_version, e))
+            ids::source_date_epoch().and_then(|e| WriteOptions::reproducible(spec, encoding, tool_version, e))
         {
             return options;
         }
@@ -122,6 +131,8 @@ impl WriteOptions {
             tool_version: tool_version.to_string(),
             timestamp: ids::rfc3339(crate::time::now_secs()).unwrap_or_default(),
             serial_number: Some(ids::random_serial()),
+            profile: None,
+            manufacturer: None,
         }
     }
 
@@ -139,6 +150,8 @@ impl WriteOptions {
             tool_version: tool_version.to_string(),
             timestamp: ids::rfc3339(epoch)?,
             serial_number: None,
+            profile: None,
+            manufacturer: None,
         })
     }
 }

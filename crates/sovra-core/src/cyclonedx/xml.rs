@@ -12,7 +12,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use super::Dialect;
-use super::doc::{Bom, Component, Hash, LicenseChoice};
+use super::doc::{Bom, Component, Contact, Entity, Hash, LicenseChoice};
 
 pub fn write(bom: &Bom, d: Dialect) -> String {
     let mut x = Xml { w: Writer::new_with_indent(Vec::new(), b' ', 2) };
@@ -26,6 +26,9 @@ pub fn write(bom: &Bom, d: Dialect) -> String {
     x.components(&bom.metadata.tools.components);
     x.end("tools");
     x.component("component", &bom.metadata.component);
+    if let Some(m) = &bom.metadata.manufacturer {
+        x.entity("manufacturer", m);
+    }
     x.end("metadata");
 
     x.components(&bom.components);
@@ -150,19 +153,39 @@ impl Xml {
         self.end("hashes");
     }
 
+    fn contact(&mut self, element: &str, c: &Contact) {
+        self.start(element, &[]);
+        self.opt_leaf("name", c.name.as_deref());
+        self.opt_leaf("email", c.email.as_deref());
+        self.end(element);
+    }
+
+    /// An `organizationalEntity`: name, then each url, then each contact.
+    fn entity(&mut self, element: &str, e: &Entity) {
+        self.start(element, &[]);
+        self.opt_leaf("name", e.name.as_deref());
+        for u in &e.url {
+            self.leaf("url", &[], u);
+        }
+        for c in &e.contact {
+            self.contact("contact", c);
+        }
+        self.end(element);
+    }
+
     fn component(&mut self, element: &str, c: &Component) {
         let mut attrs = vec![("type", c.kind)];
         if let Some(r) = &c.bom_ref {
             attrs.push(("bom-ref", r));
         }
         self.start(element, &attrs);
+        if let Some(m) = &c.manufacturer {
+            self.entity("manufacturer", m);
+        }
         if !c.authors.is_empty() {
             self.start("authors", &[]);
             for a in &c.authors {
-                self.start("author", &[]);
-                self.opt_leaf("name", a.name.as_deref());
-                self.opt_leaf("email", a.email.as_deref());
-                self.end("author");
+                self.contact("author", a);
             }
             self.end("authors");
         }

@@ -34,6 +34,19 @@ pub struct PolicyFile {
     /// Registry lookups (`sovra scan --online`); read by the CLI, not by the policy checks.
     #[serde(default)]
     pub online: OnlineCfg,
+    /// What the BSI TR-03183-2 profile needs that no input gives.
+    #[serde(default)]
+    pub bsi: BsiCfg,
+}
+
+/// `[bsi]`: the organisation that makes the SBOMs (`metadata.manufacturer`),
+/// as `--manufacturer-name/-email/-url` give it on the command line.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BsiCfg {
+    pub manufacturer_name: Option<Spanned<String>>,
+    pub manufacturer_email: Option<Spanned<String>>,
+    pub manufacturer_url: Option<Spanned<String>>,
 }
 
 /// `[online]`: whether `sovra scan` asks the package registries, and where.

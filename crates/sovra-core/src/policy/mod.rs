@@ -53,6 +53,8 @@ pub struct Policy {
     /// The file it came from, as given (`sovra.toml`, or "built-in defaults").
     pub source: String,
     pub profile: Option<String>,
+    /// `[bsi]`: who makes the SBOMs (`metadata.manufacturer`).
+    pub manufacturer: Option<crate::party::Organization>,
     pub allow: Vec<Set<String>>,
     pub deny: Vec<Set<String>>,
     pub copyleft: Set<Action>,
@@ -80,6 +82,7 @@ impl Default for Policy {
         Policy {
             source: "built-in defaults".into(),
             profile: None,
+            manufacturer: None,
             allow: Vec::new(),
             deny: Vec::new(),
             copyleft: Set::default(Action::Allow),
@@ -107,6 +110,23 @@ impl Policy {
         let p = Positions::new(name, text);
         let mut policy = Policy { source: name.to_string(), ..Policy::default() };
         policy.profile = file.profile.map(|s| s.into_inner());
+        let bsi = &file.bsi;
+        fn part(s: &Option<toml::Spanned<String>>) -> Option<&str> {
+            s.as_ref().map(|s| s.get_ref().as_str())
+        }
+        policy.manufacturer = crate::party::Organization::configured(
+            part(&bsi.manufacturer_name),
+            part(&bsi.manufacturer_email),
+            part(&bsi.manufacturer_url),
+        )
+        .map_err(|message| {
+            // Point at the value that is wrong.
+            let at = if message.contains("email") { &bsi.manufacturer_email } else { &bsi.manufacturer_url };
+            match at {
+                Some(s) => p.error(s, message),
+                None => PolicyError { pos: p.at(0), message },
+            }
+        })?;
 
         let lic = file.licenses;
         policy.allow = lic.allow.iter().map(|s| license_id(&p, s)).collect::<Result<_, _>>()?;
@@ -279,7 +299,7 @@ fn level_of(action: Action) -> Option<ViolationLevel> {
 }
 
 fn check_licenses(c: &Component, policy: &Policy, out: &mut Vec<Violation>) {
-    let (expr, _) = crate::risk::effective_license(c);
+    let expr = crate::risk::effective_license(c).map(|(e, _)| e);
     let Some(expr) = expr else {
         if let Some(level) = level_of(policy.unknown.value) {
             out.push(diags::unknown_license(c, level, &policy.unknown));

@@ -127,9 +127,9 @@ pub const PROP_YANKED: &str = "sovra:registry:yanked";
 pub const PROP_ABANDONED: &str = "sovra:registry:abandoned";
 pub const PROP_MAINTAINERS: &str = "sovra:registry:maintainers";
 
-/// The licence the licence factors judge, and whether it is free.
+/// The licence the licence factors judge, with its class.
 /// The concluded licence wins: it was read from the licence text itself.
-pub fn effective_license(c: &Component) -> (Option<String>, bool) {
+pub fn effective_license(c: &Component) -> Option<(String, license::ExpressionClass)> {
     let expr = c
         .concluded_license
         .as_ref()
@@ -149,8 +149,10 @@ pub fn effective_license(c: &Component) -> (Option<String>, bool) {
                 _ => Some(known.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" AND ")),
             }
         });
-    let free = expr.as_deref().is_some_and(|e| is_free(&license::classify(e)));
-    (expr, free)
+    expr.map(|e| {
+        let class = license::classify(&e);
+        (e, class)
+    })
 }
 
 /// Whether an expression's class leaves the user free: OSI-approved, FSF-libre or public domain.
@@ -188,7 +190,12 @@ fn equivalent(a: &str, b: &str) -> bool {
     a == b || matches!((ids(a), ids(b)), (Some(x), Some(y)) if x == y)
 }
 
-pub(super) fn evaluate(c: &Component, cfg: &RiskConfig) -> Vec<Finding> {
+pub(super) fn evaluate(
+    c: &Component,
+    cfg: &RiskConfig,
+    vendors: &[super::vendors::VendorMatch<'_>],
+    effective: Option<&(String, license::ExpressionClass)>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let loc = c.locations.first().cloned();
     let mut fire = |factor: Factor, message: String, field: &str, value: String, rule: Option<String>| {
@@ -207,8 +214,7 @@ pub(super) fn evaluate(c: &Component, cfg: &RiskConfig) -> Vec<Finding> {
         .map(|d| (d.raw.as_str(), d.expression.as_deref().unwrap_or("NOASSERTION")))
         .chain(c.concluded_license.iter().map(|l| (l.expression.as_str(), l.expression.as_str())))
         .collect();
-    let (effective, _) = effective_license(c);
-    match &effective {
+    match effective {
         None if statements.is_empty() => fire(
             Factor::LicenseMissing,
             "no licence is declared or concluded".into(),
@@ -223,14 +229,13 @@ pub(super) fn evaluate(c: &Component, cfg: &RiskConfig) -> Vec<Finding> {
             statements.iter().map(|(raw, _)| *raw).collect::<Vec<_>>().join(" | "),
             None,
         ),
-        Some(expr) => {
-            let class = license::classify(expr);
+        Some((expr, class)) => {
             let rule = Some(format!("licence class {}", class_name(class.class)));
             let factor = match class.class {
                 LicenseClass::SourceAvailable => Some(Factor::LicenseSourceAvailable),
                 LicenseClass::Proprietary => Some(Factor::LicenseProprietary),
                 LicenseClass::Unknown => Some(Factor::LicenseUnknown),
-                _ if !is_free(&class) => Some(Factor::LicenseNonFree),
+                _ if !is_free(class) => Some(Factor::LicenseNonFree),
                 LicenseClass::StrongCopyleft => Some(Factor::LicenseCopyleft),
                 LicenseClass::NetworkCopyleft => Some(Factor::LicenseNetworkCopyleft),
                 _ => None,
@@ -260,7 +265,7 @@ pub(super) fn evaluate(c: &Component, cfg: &RiskConfig) -> Vec<Finding> {
     }
 
     // Vendors.
-    for m in cfg.vendors.matches(c) {
+    for m in vendors {
         let v = m.vendor;
         let (factor, what) = if v.category.is_egress() {
             (Factor::DataEgress, "sends data to")
@@ -411,13 +416,13 @@ fn pre_release_kind(eco: Ecosystem, version: &str) -> Option<&'static str> {
     // semver pre-release: a `-` in the version core's tail; PEP 440: a1/b2/rc1/.dev
     let core_end = v.find('+').unwrap_or(v.len());
     let core = &v[..core_end];
-    let markers = ["alpha", "beta", "rc", "pre", "preview", "dev", "canary", "nightly", "next", "insiders"];
+    let markers = [".alpha", ".beta", ".rc", ".pre", ".preview", ".dev", ".canary", ".nightly", ".next", ".insiders"];
     if let Some((_, tail)) = core.split_once('-') {
         if !tail.is_empty() {
             return Some("a pre-release");
         }
     }
-    if markers.iter().any(|m| core.contains(&format!(".{m}"))) {
+    if markers.iter().any(|m| core.contains(m)) {
         return Some("a pre-release");
     }
     // PEP 440 short forms: 2.0a1, 2.0b3, 2.0rc1

@@ -240,14 +240,17 @@ pub fn assess(inv: &Inventory, cfg: &RiskConfig) -> Assessment {
 }
 
 pub fn assess_component(c: &Component, cfg: &RiskConfig) -> ComponentRisk {
-    let findings = factors::evaluate(c, cfg);
+    let matches = cfg.vendors.matches(c);
+    let effective = factors::effective_license(c);
+    let findings = factors::evaluate(c, cfg, &matches, effective.as_ref());
     let weights: Vec<u32> = findings.iter().map(|f| cfg.weight(f.severity)).collect();
     let worst = weights.iter().copied().max().unwrap_or(0);
     let others = weights.iter().filter(|w| **w > 0).count().saturating_sub(1) as u32;
     let score = if worst == 0 { 0 } else { (worst + 5 * others).min(100) };
     let level = findings.iter().map(|f| Level::of(f.severity)).max().unwrap_or(Level::None);
-    let vendors = cfg.vendors.matches(c).iter().map(|m| VendorRef::from(m.vendor)).collect();
-    let (license, free_license) = factors::effective_license(c);
+    let vendors = matches.iter().map(|m| VendorRef::from(m.vendor)).collect();
+    let free_license = effective.as_ref().is_some_and(|(_, class)| is_free(class));
+    let license = effective.map(|(e, _)| e);
     ComponentRisk { purl: c.purl.clone(), level, score, findings, vendors, license, free_license }
 }
 

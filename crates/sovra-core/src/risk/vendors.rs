@@ -100,8 +100,10 @@ pub struct VendorMatch<'a> {
 pub struct VendorDb {
     pub version: String,
     vendors: Vec<Vendor>,
-    /// (vendor index, ecosystem, pattern without its type prefix, original pattern)
-    patterns: Vec<(usize, Ecosystem, String, String)>,
+    /// Per ecosystem: (vendor index, pattern without its type prefix, original
+    /// pattern). Indexed by ecosystem because every component of a scan is
+    /// matched, and most patterns belong to other ecosystems.
+    patterns: std::collections::BTreeMap<Ecosystem, Vec<(usize, String, String)>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -125,13 +127,13 @@ impl VendorDb {
     }
 
     pub fn new(version: String, vendors: Vec<Vendor>) -> Result<VendorDb, VendorDbError> {
-        let mut patterns = Vec::new();
+        let mut patterns: std::collections::BTreeMap<Ecosystem, Vec<(usize, String, String)>> = Default::default();
         for (i, v) in vendors.iter().enumerate() {
             for p in &v.packages {
                 let bad = || VendorDbError::BadPattern { vendor: v.id.clone(), pattern: p.clone() };
                 let (ty, pkg) = p.split_once(':').ok_or_else(bad)?;
                 let eco = Ecosystem::from_purl_type(ty).ok_or_else(bad)?;
-                patterns.push((i, eco, normalize_name(eco, pkg), p.clone()));
+                patterns.entry(eco).or_default().push((i, normalize_name(eco, pkg), p.clone()));
             }
         }
         Ok(VendorDb { version, vendors, patterns })
@@ -151,11 +153,14 @@ impl VendorDb {
 
     /// Every entry whose patterns match the component, each vendor entry once.
     pub fn matches(&self, c: &Component) -> Vec<VendorMatch<'_>> {
-        let Some(eco) = c.ecosystem else { return Vec::new() };
+        let Some(patterns) = c.ecosystem.and_then(|eco| Some((eco, self.patterns.get(&eco)?))) else {
+            return Vec::new();
+        };
+        let (eco, patterns) = patterns;
         let name = normalize_name(eco, &package_key(c));
         let mut out: Vec<VendorMatch<'_>> = Vec::new();
-        for (i, e, pat, original) in &self.patterns {
-            if *e == eco && glob(pat, &name) && !out.iter().any(|m| std::ptr::eq(m.vendor, &self.vendors[*i])) {
+        for (i, pat, original) in patterns {
+            if glob(pat, &name) && !out.iter().any(|m| std::ptr::eq(m.vendor, &self.vendors[*i])) {
                 out.push(VendorMatch { vendor: &self.vendors[*i], pattern: original });
             }
         }

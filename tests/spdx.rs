@@ -1,0 +1,175 @@
+//! `sovra scan --format spdx-json` checked by the SPDX project's validators:
+//! every fixture directory and every corpus project, in SPDX 3.0.1 (by
+//! `spdx3-validate`, SHACL model and JSON schema) and SPDX 2.3 (by
+//! `pyspdxtools -i`), plus what the documents must say about a small input.
+//!
+//! `.ci/fetch-spdx-tools` installs the validators in `target/spdx-venv`.
+//! Without them these tests print a notice and pass, unless `CI` is set.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn venv() -> PathBuf {
+    std::env::var_os("SOVRA_SPDX_VENV").map(PathBuf::from).unwrap_or_else(|| root().join("target/spdx-venv"))
+}
+
+/// The validator's path, or `None` (with a notice; a failure under CI) when absent.
+fn tool(name: &str, needs: &[&str]) -> Option<PathBuf> {
+    let path = venv().join("bin").join(name);
+    let missing: Vec<&str> = needs.iter().copied().filter(|f| !venv().join(f).is_file()).collect();
+    if path.is_file() && missing.is_empty() {
+        return Some(path);
+    }
+    assert!(std::env::var_os("CI").is_none(), "CI is set but {} or {missing:?} is missing; run .ci/fetch-spdx-tools", path.display());
+    eprintln!("notice: {} or {missing:?} absent (run .ci/fetch-spdx-tools); skipping", path.display());
+    None
+}
+
+fn scan(dir: &Path, version: &str) -> Result<String, String> {
+    let out = assert_cmd::Command::cargo_bin("sovra")
+        .unwrap()
+        .args(["scan", "--quiet", "--format", "spdx-json", "--spdx-version", version])
+        .arg(dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .map_err(|e| e.to_string())?;
+    match out.status.code() {
+        Some(0 | 2) => String::from_utf8(out.stdout).map_err(|e| e.to_string()),
+        code => Err(format!("exit {code:?}: {}", String::from_utf8_lossy(&out.stderr))),
+    }
+}
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> =
+        std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    out.sort();
+    out
+}
+
+/// Each case directory of `fixtures/<area>/<case>`, an area holding files itself, and every corpus project.
+fn projects() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for area in sorted_dirs(&root().join("fixtures")) {
+        let has_files = std::fs::read_dir(&area).into_iter().flatten().filter_map(Result::ok).any(|e| e.path().is_file());
+        if has_files {
+            dirs.push(area.clone());
+        }
+        dirs.extend(sorted_dirs(&area));
+    }
+    if let Some(corpus) = sovra_core::testing::corpus_dir() {
+        for eco in ["cargo", "npm", "python", "maven", "go", "composer", "nuget", "ruby"] {
+            dirs.extend(sorted_dirs(&corpus.join(eco)));
+        }
+    }
+    dirs
+}
+
+/// Scan every project in one SPDX version and run the validator on each document.
+fn validate_all(version: &str, validator: &Path, args: &[&str]) {
+    let work = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let projects = projects();
+    for (i, dir) in projects.iter().enumerate() {
+        let label = dir.strip_prefix(root()).unwrap_or(dir).display().to_string();
+        let text = match scan(dir, version) {
+            Ok(t) => t,
+            Err(e) => {
+                failures.push(format!("{label}: {e}"));
+                continue;
+            }
+        };
+        let file = work.path().join(format!("{i}.spdx.json"));
+        std::fs::write(&file, &text).unwrap();
+        let out = Command::new(validator).args(args).arg(&file).output().unwrap();
+        if !out.status.success() {
+            let msg = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+            failures.push(format!("{label} (SPDX {version}): {}", msg.chars().take(2000).collect::<String>()));
+        }
+    }
+    assert!(projects.len() > 10, "too few projects found");
+    assert!(failures.is_empty(), "{} of {} documents invalid:\n{}", failures.len(), projects.len(), failures.join("\n"));
+}
+
+#[test]
+fn spdx_2_3_outputs_validate() {
+    let Some(v) = tool("pyspdxtools", &[]) else { return };
+    validate_all("2.3", &v, &["-i"]);
+}
+
+#[test]
+fn spdx_3_0_1_outputs_validate() {
+    let model = ["spdx-3.0.1/spdx-context.jsonld", "spdx-3.0.1/spdx-model.ttl", "spdx-3.0.1/spdx-json-schema.json"];
+    let Some(v) = tool("spdx3-validate-offline", &model) else { return };
+    validate_all("3.0.1", &v, &["--quiet", "--spdx-version", "3.0.1", "--json"]);
+}
+
+fn doc(version: &str) -> Value {
+    let text = scan(&root().join("fixtures/e2e/mixed"), version).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn spdx_2_3_says_what_the_inventory_holds() {
+    let d = doc("2.3");
+    assert_eq!(d["spdxVersion"], "SPDX-2.3");
+    assert_eq!(d["creationInfo"]["created"], "2023-11-14T22:13:20Z");
+    let packages = d["packages"].as_array().unwrap();
+    let by_name = |n: &str| packages.iter().find(|p| p["name"] == n).unwrap_or_else(|| panic!("no package {n}"));
+    let left_pad = by_name("left-pad");
+    assert_eq!(left_pad["licenseDeclared"], "WTFPL");
+    // Nothing read a licence text: the concluded licence is not asserted.
+    assert_eq!(left_pad["licenseConcluded"], "NOASSERTION");
+    let purl = &left_pad["externalRefs"][0];
+    assert_eq!((purl["referenceCategory"].as_str(), purl["referenceType"].as_str()), (Some("PACKAGE-MANAGER"), Some("purl")));
+    let rels = d["relationships"].as_array().unwrap();
+    let describes: Vec<&Value> = rels.iter().filter(|r| r["relationshipType"] == "DESCRIBES").collect();
+    assert_eq!(describes.len(), 1);
+    assert_eq!(describes[0]["relatedSpdxElement"], packages[0]["SPDXID"]);
+    assert!(rels.iter().any(|r| r["relationshipType"] == "DEPENDS_ON" && r["relatedSpdxElement"] == left_pad["SPDXID"]));
+    // Every relationship names packages of the document.
+    let ids: Vec<&Value> = packages.iter().map(|p| &p["SPDXID"]).chain([&d["SPDXID"]]).collect();
+    for r in rels {
+        assert!(ids.contains(&&r["spdxElementId"]) && ids.contains(&&r["relatedSpdxElement"]), "{r}");
+    }
+    // Reproducible with SOURCE_DATE_EPOCH: the same bytes twice.
+    assert_eq!(d, doc("2.3"));
+}
+
+#[test]
+fn spdx_3_links_packages_licences_and_dependencies() {
+    let d = doc("3.0.1");
+    assert_eq!(d["@context"], "https://spdx.org/rdf/3.0.1/spdx-context.jsonld");
+    let graph = d["@graph"].as_array().unwrap();
+    fn typed<'a>(graph: &'a [Value], t: &'a str) -> impl Iterator<Item = &'a Value> {
+        graph.iter().filter(move |e| e["type"] == t)
+    }
+    let of_type = |t: &'static str| typed(graph, t);
+    let creation = of_type("CreationInfo").next().unwrap();
+    assert_eq!((creation["specVersion"].as_str(), creation["created"].as_str()), (Some("3.0.1"), Some("2023-11-14T22:13:20Z")));
+    let left_pad = of_type("software_Package").find(|p| p["name"] == "left-pad").unwrap();
+    assert_eq!(left_pad["externalIdentifier"][0]["externalIdentifierType"], "packageUrl");
+    let declared = of_type("Relationship")
+        .find(|r| r["relationshipType"] == "hasDeclaredLicense" && r["from"] == left_pad["spdxId"])
+        .expect("declared licence of left-pad");
+    let lic = graph.iter().find(|e| e["spdxId"] == declared["to"][0]).unwrap();
+    assert_eq!(lic["simplelicensing_licenseExpression"], "WTFPL");
+    assert!(!of_type("Relationship").any(|r| r["relationshipType"] == "hasConcludedLicense"));
+    // Every reference resolves to an element of the graph.
+    let ids: Vec<&str> = graph.iter().filter_map(|e| e["spdxId"].as_str()).collect();
+    for r in of_type("Relationship") {
+        for end in std::iter::once(&r["from"]).chain(r["to"].as_array().unwrap()) {
+            assert!(ids.contains(&end.as_str().unwrap()), "{end} dangles");
+        }
+    }
+    let sbom = of_type("software_Sbom").next().unwrap();
+    let root = &sbom["rootElement"][0];
+    assert!(of_type("Relationship").any(|r| r["relationshipType"] == "describes" && &r["to"][0] == root));
+    assert!(of_type("Relationship").any(|r| r["relationshipType"] == "dependsOn"));
+    assert_eq!(d, doc("3.0.1"));
+}
