@@ -10,10 +10,9 @@ use serde_json::Value;
 
 const PROFILE: &str = "bsi-tr-03183-2";
 
-/// Fields whose gaps and findings must agree one to one. `creator` and the
-/// distribution licence are left out: the CycloneDX writer does not place
-/// creators in `manufacturer` yet (see the report of the `bsi` task).
-const COMPARED: [&str; 7] = ["name", "version", "filename", "hash", "executable", "archive", "structured"];
+/// Fields whose gaps and findings must agree one to one.
+const COMPARED: [&str; 9] =
+    ["name", "version", "filename", "hash", "executable", "archive", "structured", "creator", "distribution-licence"];
 
 /// Scan with the profile; the SBOM and the gap counts from stderr.
 fn scan(dir: &Path) -> (Value, BTreeMap<String, usize>) {
@@ -53,11 +52,11 @@ fn validate(bom: &Value) -> Vec<Value> {
     report["findings"].as_array().unwrap().clone()
 }
 
-/// Fields some third-party component (`components[]`) fails.
+/// Fields some third-party component (`components[]`) fails, additional ones included.
 fn failing_third_party(findings: &[Value]) -> BTreeSet<String> {
     findings
         .iter()
-        .filter(|f| f["path"].as_str().unwrap().starts_with("$.components[") && f["severity"] == "error")
+        .filter(|f| f["path"].as_str().unwrap().starts_with("$.components["))
         .map(|f| f["field"].as_str().unwrap().to_string())
         .collect()
 }
@@ -87,16 +86,19 @@ fn corpus_fields_complete_per_ecosystem() {
     // Fields every third-party component has after an offline scan.
     let cases: &[(&str, &[&str], &[&str])] = &[
         // (project, complete, still missing)
-        ("npm/package-lock-v3-mocha", &["filename", "hash", "executable", "archive", "structured", "dependencies", "completeness"], &["creator"]),
+        ("npm/package-lock-v3-mocha", &["filename", "hash", "executable", "archive", "structured", "dependencies", "completeness", "distribution-uri"], &["creator", "source-uri"]),
         // One yarn.lock entry has no SHA-512 integrity; every other one has.
         ("npm/yarn-v1-webpack", &["filename", "executable"], &["creator"]),
         ("npm/pnpm-v9-vue-core", &["filename", "hash", "archive"], &["creator"]),
         // crates.io gives SHA-256 only.
-        ("cargo/ripgrep", &["filename", "executable", "dependencies"], &["hash"]),
+        // A .crate is the source code: distribution and source URI are one file.
+        ("cargo/ripgrep", &["filename", "executable", "dependencies", "source-uri", "distribution-uri"], &["hash", "distribution-licence"]),
+        // Composer dist archives are the source code (authors: see below).
+        ("composer/bookstack", &["source-uri", "original-licence", "executable"], &["hash", "filename", "distribution-licence"]),
         // NuGet's contentHash is not the .nupkg's hash: never passed off as one.
         ("nuget/bicep", &["filename", "structured"], &["hash"]),
         ("ruby/rails", &["filename", "archive"], &[]),
-        ("go/cobra", &["filename", "archive"], &["hash"]),
+        ("go/cobra", &["filename", "archive", "source-uri"], &["hash", "creator"]),
         // Python files are per platform: no naming rule, and hashes are SHA-256.
         ("python/flask", &["filename", "executable"], &["hash"]),
     ];
@@ -112,4 +114,62 @@ fn corpus_fields_complete_per_ecosystem() {
             assert!(failing.contains(*f), "{project}: {f} should be a gap");
         }
     }
+    // Composer authors mostly carry emails: most components name a creator, not all.
+    let (bom, gaps) = scan(&corpus.join("composer/bookstack"));
+    let total = bom["components"].as_array().unwrap().len();
+    let without = validate(&bom)
+        .iter()
+        .filter(|f| f["field"] == "creator" && f["path"].as_str().unwrap().starts_with("$.components["))
+        .count();
+    assert!(without > 0 && without * 2 < total, "composer creators: {without} of {total} missing");
+    assert!(gaps["creator"] >= without, "every missing creator is a listed gap");
+}
+
+/// Profile runs default to CycloneDX 1.7, name the configured manufacturer,
+/// and the dashboard report lists per field what is complete and per
+/// bom-ref what is missing, in agreement with the gap line.
+#[test]
+fn manufacturer_spec_default_and_report_section() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/npm/lock-v2");
+    let run = |extra: &[&str]| {
+        Command::cargo_bin("sovra")
+            .unwrap()
+            .args(["scan", "--profile", PROFILE])
+            .args(extra)
+            .arg(&dir)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--manufacturer-email", "sbom@amt.example", "--manufacturer-name", "Amt"]);
+    let bom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bom["specVersion"], "1.7");
+    assert_eq!(bom["metadata"]["manufacturer"]["contact"][0]["email"], "sbom@amt.example");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("sbom-creator"));
+    assert!(!validate(&bom).iter().any(|f| f["field"] == "sbom-creator"));
+    let bad = run(&["--manufacturer-email", "not-an-email"]);
+    assert_eq!(bad.status.code(), Some(2), "an invalid email is a usage error");
+    let old = run(&["--spec-version", "1.6"]);
+    assert_eq!(serde_json::from_slice::<Value>(&old.stdout).unwrap()["specVersion"], "1.6");
+
+    let (_, gaps) = scan(&dir);
+    let report = run(&["--format", "json"]);
+    let report: Value = serde_json::from_slice(&report.stdout).unwrap();
+    let section = &report["profile"];
+    assert_eq!(section["name"], PROFILE);
+    for f in section["fields"].as_array().unwrap() {
+        let id = f["field"].as_str().unwrap();
+        let missing = f["total"].as_u64().unwrap() - f["complete"].as_u64().unwrap();
+        if f["requirement"] == "required" {
+            assert_eq!(missing as usize, gaps.get(id).copied().unwrap_or(0), "{id}");
+        }
+        let listed = section["missing"].as_array().unwrap().iter().filter(|m| m["fields"].as_array().unwrap().iter().any(|x| x == id)).count();
+        assert_eq!(listed as u64, missing, "{id}: per-reference list and count differ");
+    }
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sovra-report-1.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(validator.is_valid(&report), "report with a profile section does not match its schema");
 }

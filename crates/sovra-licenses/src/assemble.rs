@@ -166,21 +166,26 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
 /// licence (an "Alternatively, ... under the GPL" paragraph names one and is
 /// read as a reference). Such a text is modified, whatever its share.
 fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]) -> bool {
+    // A run this long is a sentence of the file's own, not a renamed holder;
+    // this many such words in all make a clause (an added clause shares
+    // common phrases with the text, which split it into shorter runs).
+    const RUN: usize = 8;
     const CLAUSE: usize = 20;
     let (start, end) = (m.span.0, m.span.1.min(tokens.len()));
     let explained = &by_texts[start..end.max(start)];
+    let mut added = 0;
     let mut k = 0;
     while k < explained.len() {
         let run = explained[k..].iter().take_while(|e| !**e).count();
         // Inside the text, not a tail the SPDX copy lacks (the GPL-2.0's
         // closing "does not permit incorporating your program..." note).
         let inside = explained[k + run..].iter().filter(|e| **e).count() >= CLAUSE;
-        if run >= CLAUSE && inside && d.phrases.scan(&tokens[start + k..start + k + run]).is_empty() {
-            return true;
+        if run >= RUN && inside && d.phrases.scan(&tokens[start + k..start + k + run]).is_empty() {
+            added += run;
         }
         k += run.max(1);
     }
-    false
+    added >= CLAUSE
 }
 
 /// Mark the words a licence text explains: its span, except for long runs

@@ -8,12 +8,15 @@ The principal types:
   it, it is `Sync`): the shingle index over every licence and exception text
   of the SPDX list (`engine`) and the phrase table of licence names and
   families (`notice`).
-* [`Detector::detect`] turns a file's bytes into a [`Detection`]: it
-  tokenises the text (`text`), finds the full licence texts in it (several
-  texts make an `AND`), then reads what the full texts do not explain for
-  references (`SPDX-License-Identifier:` tags, licence URLs, names with
-  versions and "or later" clauses, dual-licence wording that makes an `OR`,
-  exceptions that make a `WITH`).
+* [`Detector::detect`] turns a file's bytes into a [`Detection`]
+  (`assemble`): it tokenises the text (`text`), finds the full licence
+  texts in it (several texts make an `AND`), then reads what the full texts
+  do not explain for references (`SPDX-License-Identifier:` tags, licence
+  URLs read by rule in `urls`, names with versions and "or later" clauses,
+  choice wording that makes an `OR` between neighbours, exceptions that
+  make a `WITH` on the licence they belong to).
+* A file that is only a project's URL gives `NOASSERTION` with
+  [`Method::UrlOnly`]: what the page says cannot be known offline.
 * A full text that was edited (a close but not exact match) gives
   `NOASSERTION` with the closest licence named; a file with only a copyright
   statement gives `NONE`.

@@ -51,6 +51,28 @@ fn equivalence_used_by_the_corpus_check() {
     assert_ne!(tree("GPL-2.0-only"), tree("GPL-2.0-or-later"));
 }
 
+/// Whether a file is nothing but one URL (ScanCode's `nuget_test_url_*`
+/// cases: a NuGet `licenseUrl` pointing into a project's repository).
+/// Their label is what the page behind the URL says, which cannot be known
+/// offline; Sovra answers NOASSERTION ("licence is referenced by URL only")
+/// unless the URL is a licence text's own (opensource.org, gnu.org ...).
+fn url_only(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let t = text.trim();
+    !t.contains(char::is_whitespace) && (t.starts_with("http://") || t.starts_with("https://"))
+}
+
+// Labels Sovra deliberately does not follow (they stay misses here):
+// licensee answers `other` (NOASSERTION) for any text outside the
+// choosealicense.com set, so its fixtures `cc-by-nc-sa` and `cc-by-nd` (the
+// unmodified CC-BY-NC-SA-4.0 / CC-BY-ND-4.0 texts) and `pixar-modified-apache`
+// (the unmodified SPDX `Pixar` text) are labelled NOASSERTION. That label
+// means "not one of licensee's licences", not "unknown": the texts are
+// those SPDX licences word for word, and hiding a non-commercial or
+// no-derivatives restriction behind NOASSERTION would be worse for Sovra's
+// users. Modified texts (`fcpl-modified-mpl`, `wrk-modified-apache`) do give
+// NOASSERTION.
+
 #[test]
 fn corpus_accuracy() {
     let Some(corpus) = sovra_core::testing::corpus_dir() else { return };
@@ -60,26 +82,34 @@ fn corpus_accuracy() {
         return;
     };
     let detector = Detector::new();
-    let (mut total, mut right) = (0usize, 0usize);
+    let (mut total, mut right, mut urls, mut urls_right) = (0usize, 0usize, 0usize, 0usize);
     let mut misses = Vec::new();
     for line in tsv.lines().filter(|l| !l.trim().is_empty()) {
         let Some((path, want)) = line.split_once('\t') else { continue };
         let bytes = std::fs::read(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
         let got = detector.detect(&bytes);
+        let url = url_only(&bytes);
         total += 1;
+        urls += usize::from(url);
         if tree(&got.expression).is_some() && tree(&got.expression) == tree(want) {
             right += 1;
+            urls_right += usize::from(url);
         } else {
             misses.push(format!("  {path}\n      want {want}\n      got  {} ({:.2}, {:?} {:?})", got.expression, got.confidence, got.method, got.matched));
         }
     }
     let accuracy = right as f64 / total as f64;
+    let (rest, rest_right) = (total - urls, right - urls_right);
     println!("licence corpus: {right}/{total} = {:.1} %", accuracy * 100.0);
+    println!(
+        "  without the {urls} URL-only files: {rest_right}/{rest} = {:.1} %",
+        rest_right as f64 / rest.max(1) as f64 * 100.0
+    );
     for m in &misses {
         println!("{m}");
     }
     assert!(total > 100, "expected.tsv has only {total} rows");
-    // The bar is 97 %; this floor guards against regressions while the
-    // engine is brought there (see the report / README for the current figure).
-    assert!(accuracy >= 0.55, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
+    // The bar is 97 %; this floor guards against regressions (72.4 % at the
+    // last change, 85.1 % without the URL-only files).
+    assert!(accuracy >= 0.70, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
 }

@@ -241,3 +241,30 @@ fn a_text_embedding_another_is_found_by_its_own_part() {
     // The GPL-3.0 alone is still the GPL.
     assert_eq!(detect(spdx_text("GPL-3.0-only")).expression, "GPL-3.0-only");
 }
+
+#[test]
+fn a_clause_added_inside_a_long_text_makes_it_modified() {
+    let apache = spdx_text("Apache-2.0");
+    let at = apache.find("3. Grant of Patent License").expect("section 3");
+    let edited = format!(
+        "{}2a. Field of Use. Notwithstanding the above, no right is granted to use the Work or any Derivative \
+         Works for any commercial purpose, nor to offer them as a hosted service to third parties, without a \
+         separate written agreement with the Licensor.\n\n{}",
+        &apache[..at],
+        &apache[at..]
+    );
+    let d = detect(&edited);
+    assert_eq!(d.expression, "NOASSERTION", "{d:?}");
+    assert_eq!(d.method, Method::Modified);
+    assert_eq!(d.matched, ["Apache-2.0"]);
+    // A note after the end of the text (the GPL-2.0's closing paragraph,
+    // absent from the SPDX copy) is no edit.
+    let gpl = format!(
+        "{}\n\nThis General Public License does not permit incorporating your program into proprietary \
+         programs. If your program is a subroutine library, you may consider it more useful to permit linking \
+         proprietary applications with the library. If this is what you want to do, use the GNU Lesser General \
+         Public License instead of this License.\n",
+        spdx_text("GPL-2.0-only")
+    );
+    assert_eq!(detect(&gpl).expression, "GPL-2.0-only");
+}

@@ -244,23 +244,9 @@ fn strip_params(desc: &str) -> &str {
     desc.split_once("::").map_or(desc, |(d, _)| d)
 }
 
-/// Decode the `%XX` escapes yarn writes inside nested locators.
+/// `%XX` escapes decoded; invalid escapes are kept as written.
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// The folder a `workspace:`/`link:`/`portal:`/`file:` reference points to.

@@ -183,22 +183,9 @@ pub fn fixtures(root: PathBuf, base: &str) -> impl Fn(&str) -> Reply + Send + Sy
     }
 }
 
+/// `%XX` escapes decoded; invalid escapes are kept as written.
 fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// The recorded registry responses of the workspace (`fixtures/registry/responses`).
