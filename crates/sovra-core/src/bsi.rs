@@ -344,7 +344,8 @@ fn is_sdist(file: &str) -> bool {
     [".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip"].iter().any(|ext| f.ends_with(ext))
 }
 
-fn last_segment(url: &str) -> &str {
+/// The file name at the end of a URL's path.
+pub(crate) fn last_segment(url: &str) -> &str {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     path.rsplit('/').next().unwrap_or(path)
 }

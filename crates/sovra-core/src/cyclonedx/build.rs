@@ -212,7 +212,7 @@ fn hashes_and_distribution(c: &model::Component, refs: &mut Refs<'_>) -> Vec<Has
         _ => None,
     };
     let download = c.download_url.as_deref().or(source_url);
-    let main_file = c.filename.as_deref().or_else(|| download.map(last_segment));
+    let main_file = c.filename.as_deref().or_else(|| download.map(crate::bsi::last_segment));
     let mut own = Vec::new();
     let mut per_file: BTreeMap<&str, Vec<Hash>> = BTreeMap::new();
     for h in &c.hashes {
@@ -252,11 +252,6 @@ fn hash(h: &model::Hash, props: &mut Vec<Property>) -> Option<Hash> {
         props.push(Property::new("sovra:hash:invalid", format!("{alg}:{}", h.value)));
         None
     }
-}
-
-fn last_segment(url: &str) -> &str {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Where the code lives and where it came from.

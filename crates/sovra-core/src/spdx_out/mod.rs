@@ -198,7 +198,7 @@ pub fn license_refs(expression: &str) -> Vec<String> {
 /// one wheel among many), as the CycloneDX writer places them on the component.
 pub fn own_hashes(c: &Component) -> Vec<&Hash> {
     let download = download_location(c);
-    let main_file = c.filename.as_deref().or_else(|| download.as_deref().map(last_segment));
+    let main_file = c.filename.as_deref().or_else(|| download.as_deref().map(crate::bsi::last_segment));
     let mut out: Vec<&Hash> =
         c.hashes.iter().filter(|h| h.file.is_none() || h.file.as_deref() == main_file).collect();
     out.sort();
@@ -217,11 +217,6 @@ pub fn download_location(c: &Component) -> Option<String> {
         _ => return None,
     };
     plain_url(&url)
-}
-
-fn last_segment(url: &str) -> &str {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Where the text can be written to JSON as a URL both validators accept.
