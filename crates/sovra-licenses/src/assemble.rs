@@ -107,7 +107,9 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
     let rest_tokens: Vec<Token> = rest.iter().map(|&i| tokens[i].clone()).collect();
     let position = |k: usize| rest.get(k).copied().unwrap_or(tokens.len());
     for m in d.phrases.scan(&rest_tokens) {
-        terms.push(mention_term(&m, position(m.start), position(m.end - 1) + 1));
+        if !negated(&rest_tokens, m.start) {
+            terms.push(mention_term(&m, position(m.start), position(m.end - 1) + 1));
+        }
     }
 
     let line_position = |line: u32| tokens.iter().position(|t| t.line >= line).unwrap_or(tokens.len());
@@ -212,6 +214,15 @@ fn cover_text(m: &TextMatch, covered: &mut [bool]) {
             k += run;
         }
     }
+}
+
+/// Whether a reference is denied by the words just before it in its
+/// sentence ("it is not licensed under the GPL", "do not move to LGPLv3").
+fn negated(tokens: &[Token], start: usize) -> bool {
+    let before = &tokens[start.saturating_sub(4)..start];
+    let sentence = before.iter().rposition(|t| t.after_stop).unwrap_or(0);
+    before[sentence..].iter().any(|t| matches!(t.word.as_str(), "not" | "never"))
+        && tokens.get(start).is_none_or(|t| !t.after_stop)
 }
 
 /// The result when no licence was found: an edited text (its closest licence
@@ -384,6 +395,19 @@ fn mozilla_tri_licence(terms: &mut [Term], tokens: &[Token]) {
     }
 }
 
+/// The Eclipse Foundation's "Eclipse Public License ... and Eclipse
+/// Distribution License" boilerplate makes the two alternatives (the EDL
+/// is offered for those who cannot take the EPL), whatever the "and" says.
+fn eclipse_dual(tokens: &[Token], a: usize, b: usize) -> bool {
+    let kind = |i: usize| match tokens.get(i..(i + 2).min(tokens.len())) {
+        Some([first, second, ..]) if first.word == "eclipse" => Some(second.word.as_str()),
+        Some([first, ..]) if first.word == "epl" => Some("public"),
+        Some([first, ..]) if first.word == "edl" => Some("distribution"),
+        _ => None,
+    };
+    matches!((kind(a), kind(b)), (Some("public"), Some("distribution")) | (Some("distribution"), Some("public")))
+}
+
 /// Whether an exception belongs to a licence: LLVM's to Apache, the others
 /// (Classpath, GCC, Bison, Autoconf, eCos...) to the GNU licences.
 fn exception_fits(exception: &str, licence: &str) -> bool {
@@ -454,8 +478,11 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
         let group = match group_of.iter().find(|(e, _)| *e == wrapped) {
             Some(&(_, g)) => g,
             None => {
+                let choice = |at: usize, end: usize| {
+                    offers_choice(tokens, covered, at, end, t.at) || eclipse_dual(tokens, at, t.at)
+                };
                 let g = match prev {
-                    Some((at, end, g)) if offers_choice(tokens, covered, at, end, t.at) => g,
+                    Some((at, end, g)) if choice(at, end) => g,
                     _ => {
                         groups.push(Vec::new());
                         groups.len() - 1

@@ -23,6 +23,8 @@ const CANDIDATE_MIN: f32 = 0.5;
 const MIN_SHINGLES: usize = 8;
 /// Matches further apart than this many words belong to different clusters.
 const MAX_GAP: usize = 60;
+/// A match this far from its neighbour at an end of the span is a stray hit.
+const STRAY: usize = 8;
 /// Candidates compared word by word at each step, and how close (share of
 /// the best shingle score) they must come to be compared at all.
 const RIVALS: usize = 8;
@@ -322,7 +324,19 @@ impl Index {
                 start = k;
             }
         }
-        let cluster = if (best.1 - best.0) * 4 >= positions.len() * 3 { &positions[best.0..best.1] } else { positions };
+        let mut cluster = if (best.1 - best.0) * 4 >= positions.len() * 3 { &positions[best.0..best.1] } else { positions };
+        // Stray hits at either end (a common phrase in a preamble or a
+        // trailing note) do not stretch the span.
+        while let [a, b, ..] = cluster
+            && b - a > STRAY
+        {
+            cluster = &cluster[1..];
+        }
+        while let [.., a, b] = cluster
+            && b - a > STRAY
+        {
+            cluster = &cluster[..cluster.len() - 1];
+        }
         let first = cluster.first().copied().unwrap_or(0);
         let end = cluster.last().map_or(0, |p| (p + N).min(len));
         let precision = precision_of(cluster, (first, end));

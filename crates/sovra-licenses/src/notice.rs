@@ -203,7 +203,14 @@ enum Target {
     Family(usize),
     /// The full name of an SPDX licence.
     Name(&'static str),
+    /// The full name of SPDX licences without their version ("Apple Public
+    /// Source License" of "... 1.1"), when a notice puts words between
+    /// ("Version 1.1"): the version read after it picks the id.
+    Versions(Versions),
 }
+
+/// The ids of one licence name by version (`1.1` -> `APSL-1.1`).
+type Versions = Vec<(String, &'static str)>;
 
 /// All phrases, longest first so that the first hit at a position is the
 /// longest one.
@@ -221,6 +228,7 @@ impl Phrases {
                 list.push(Phrase { words: p.split(' ').map(str::to_string).collect(), target: Target::Family(i) });
             }
         }
+        let mut versioned: Vec<(Vec<String>, Versions)> = Vec::new();
         for lic in spdx::identifiers::LICENSES {
             if lic.flags & spdx::flags::IS_DEPRECATED != 0 {
                 continue;
@@ -230,8 +238,17 @@ impl Phrases {
             // Short names ("MIT License") are covered by the families; short
             // generic ones would fire on ordinary prose.
             if words.len() >= 4 {
+                if let Some((head, version)) = split_version(&words) {
+                    match versioned.iter_mut().find(|(h, _)| *h == head) {
+                        Some((_, ids)) => ids.push((version, lic.name)),
+                        None => versioned.push((head, vec![(version, lic.name)])),
+                    }
+                }
                 list.push(Phrase { words, target: Target::Name(lic.name) });
             }
+        }
+        for (words, ids) in versioned {
+            list.push(Phrase { words, target: Target::Versions(ids) });
         }
         list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
         let mut by_first: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
@@ -267,7 +284,20 @@ impl Phrases {
             if i + n > tokens.len() || !tokens[i..i + n].iter().zip(&p.words).all(|(t, w)| t.word == *w) {
                 continue;
             }
-            match p.target {
+            match &p.target {
+                Target::Versions(ids) => {
+                    let Some((version, after)) = version_after(tokens, i + n) else { continue };
+                    let Some(&(_, id)) = ids.iter().find(|(v, _)| *v == version) else { continue };
+                    return Some(Mention {
+                        start: i,
+                        end: after,
+                        expression: id.to_string(),
+                        exception: false,
+                        confidence: 0.85,
+                        unversioned: None,
+                        unqualified: false,
+                    });
+                }
                 Target::Name(id) => {
                     return Some(Mention {
                         start: i,
@@ -280,7 +310,7 @@ impl Phrases {
                     });
                 }
                 Target::Family(f) => {
-                    if let Some(m) = resolve(&FAMILIES[f].rule, tokens, i, i + n) {
+                    if let Some(m) = resolve(&FAMILIES[*f].rule, tokens, i, i + n) {
                         return Some(m);
                     }
                 }
@@ -328,6 +358,21 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
             Some(m)
         }
     }
+}
+
+/// A licence name's trailing version, as [`version_after`] reads it
+/// (`["apple", "public", "source", "license", "1", "1"]` -> the name and
+/// `1.1`); names of fewer than three words stay whole.
+fn split_version(words: &[String]) -> Option<(Vec<String>, String)> {
+    let digits = words.iter().rev().take_while(|w| w.bytes().all(|b| b.is_ascii_digit())).count();
+    let head = &words[..words.len() - digits];
+    let version = match &words[words.len() - digits..] {
+        [major] if major.len() <= 2 => format!("{major}.0"),
+        [major, minor] if major.len() <= 2 && minor.len() == 1 => format!("{major}.{minor}"),
+        _ => return None,
+    };
+    let head = head.strip_suffix(&["version".to_string()]).unwrap_or(head);
+    (head.len() >= 3).then(|| (head.to_vec(), version))
 }
 
 /// `1` -> `1.0`, then whichever of `X-1.0`/`X-1` the list has.
@@ -449,6 +494,8 @@ mod tests {
         assert_eq!(refs("is LGPLv2.1+"), ["LGPL-2.1-or-later"]);
         assert_eq!(refs("My work is under the GPL license"), ["GPL-1.0-or-later"]);
         assert_eq!(refs("University of Illinois/NCSA Open Source License"), ["NCSA"]);
+        assert_eq!(refs("subject to the Apple Public Source License Version 1.1 (the License)"), ["APSL-1.1"]);
+        assert_eq!(refs("the Apple Public Source License, Version 2.0"), ["APSL-2.0"]);
         assert_eq!(refs("with the Classpath exception"), ["Classpath-exception-2.0"]);
         // An unversioned Apache licence is a gap, not a guess.
         assert!(refs("under the Apache License").is_empty());

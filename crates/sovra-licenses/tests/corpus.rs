@@ -109,7 +109,8 @@ fn corpus_accuracy() {
         println!("{m}");
     }
     assert!(total > 100, "expected.tsv has only {total} rows");
-    // The bar is 97 %; this floor guards against regressions (72.4 % at the
-    // last change, 85.1 % without the URL-only files).
-    assert!(accuracy >= 0.70, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
+    // The bar is 97 %; this floor guards against regressions (74.7 % at the
+    // last change, 87.4 % without the URL-only files; 26 of those 31 name a
+    // project's own licence file and cannot be right offline).
+    assert!(accuracy >= 0.72, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
 }

@@ -185,6 +185,10 @@ fn several_licences_in_one_notice_get_their_own_operators() {
         ("notices/bsd-alternative.h", "GPL-2.0-only OR BSD-3-Clause"),
         // An unversioned Artistic License is Perl's.
         ("notices/perl-style.txt", "GPL-1.0-or-later OR Artistic-1.0-Perl"),
+        // A licence the notice denies is not granted.
+        ("notices/negated.txt", "MPL-2.0"),
+        // The Eclipse EPL + EDL boilerplate offers a choice.
+        ("notices/eclipse-dual.java", "EPL-2.0 OR BSD-3-Clause"),
         // "Lesser" and a bare "LGPL" in one file: the more specific reading.
         ("notices/lesser-unversioned.txt", "LGPL-2.1-or-later"),
     ] {
@@ -267,4 +271,19 @@ fn a_clause_added_inside_a_long_text_makes_it_modified() {
         spdx_text("GPL-2.0-only")
     );
     assert_eq!(detect(&gpl).expression, "GPL-2.0-only");
+}
+
+#[test]
+fn a_short_text_between_a_preamble_and_a_note() {
+    // Common phrases of the preamble and the note ("this software", "the
+    // authors") must not stretch the match over them and make it look edited.
+    let text = format!(
+        "In the interest of open standards, Example Corp. has contributed this software to the public.\n\n\
+         Copyright (c) 2004 Example Corp.\n\n{}\n\nPlease report any problems with this software to the \
+         authors, so that all users of this software may benefit.\n",
+        spdx_text("ISC")
+    );
+    let d = detect(&text);
+    assert_eq!(d.expression, "ISC", "{d:?}");
+    assert!(d.confidence > 0.9, "{d:?}");
 }
