@@ -173,3 +173,54 @@ fn manufacturer_spec_default_and_report_section() {
     let validator = jsonschema::validator_for(&schema).unwrap();
     assert!(validator.is_valid(&report), "report with a profile section does not match its schema");
 }
+
+#[test]
+fn deployable_files_follow_each_registrys_naming_rule() {
+    use sovra_core::{Component, Ecosystem, Inventory, Plugin, Source};
+    let plugins: Vec<&dyn Plugin> = vec![
+        &sovra_cargo::CargoPlugin,
+        &sovra_npm::NpmPlugin,
+        &sovra_python::PythonPlugin,
+        &sovra_maven::MavenPlugin,
+        &sovra_go::GoPlugin,
+        &sovra_composer::ComposerPlugin,
+        &sovra_nuget::NugetPlugin,
+        &sovra_ruby::RubyPlugin,
+    ];
+    let mut inv = Inventory {
+        components: vec![
+            Component::new(Ecosystem::Npm, Some("@babel"), "core", "7.24.0"),
+            Component::new(Ecosystem::Nuget, None, "Newtonsoft.Json", "13.0.3"),
+            Component::new(Ecosystem::Golang, Some("github.com/BurntSushi"), "toml", "v1.3.2"),
+            Component::new(Ecosystem::Maven, Some("org.apache.commons"), "commons-lang3", "3.14.0"),
+            Component::new(Ecosystem::Gem, None, "rack", "3.0.8"),
+            Component::new(Ecosystem::Pypi, None, "flask", "3.0.0"),
+            Component {
+                source: Source::Registry { url: Some("https://npm.example".into()) },
+                ..Component::new(Ecosystem::Npm, None, "private", "1.0.0")
+            },
+        ],
+        ..Inventory::default()
+    };
+    sovra_core::bsi::apply(&mut inv, &plugins);
+    let got: Vec<(Option<&str>, Option<&str>)> =
+        inv.components.iter().map(|c| (c.filename.as_deref(), c.download_url.as_deref())).collect();
+    assert_eq!(got[0], (Some("core-7.24.0.tgz"), Some("https://registry.npmjs.org/@babel/core/-/core-7.24.0.tgz")));
+    assert_eq!(
+        got[1],
+        (
+            Some("newtonsoft.json.13.0.3.nupkg"),
+            Some("https://api.nuget.org/v3-flatcontainer/newtonsoft.json/13.0.3/newtonsoft.json.13.0.3.nupkg")
+        )
+    );
+    assert_eq!(got[2], (Some("v1.3.2.zip"), Some("https://proxy.golang.org/github.com/!burnt!sushi/toml/@v/v1.3.2.zip")));
+    assert_eq!(
+        got[3].1,
+        Some("https://repo1.maven.org/maven2/org/apache/commons/commons-lang3/3.14.0/commons-lang3-3.14.0.jar")
+    );
+    assert_eq!(got[4], (Some("rack-3.0.8.gem"), Some("https://rubygems.org/downloads/rack-3.0.8.gem")));
+    // No rule for Python (wheel or sdist per platform); a private registry's URLs are not guessed.
+    assert_eq!(got[5], (None, None));
+    assert_eq!(got[6], (Some("private-1.0.0.tgz"), None));
+    assert_eq!(inv.components[0].properties.get("bsi:component:archive").map(String::as_str), Some("archive"));
+}

@@ -121,7 +121,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         (None, None) => None,
     };
     if profile.is_some() {
-        sovra_core::bsi::apply(&mut inv);
+        sovra_core::bsi::apply(&mut inv, &plugins::all());
     }
     let manufacturer = manufacturer(&args, policy.as_ref())?;
     let (assessment, outcome) = check::evaluate(&mut inv, policy.as_ref());

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::model::{Component, Ecosystem, HashAlg, Inventory, Source};
 use crate::party::Organization;
+use crate::plugin::Plugin;
 use crate::scan::ROOT_REF;
 
 /// The profile's name on the command line and in `sovra.toml`.
@@ -209,19 +210,20 @@ impl std::fmt::Display for Field {
 }
 
 /// Fill what the profile needs and the inputs allow: the deployable file's
-/// name and URL from the ecosystem's naming rules where the plug-in left
-/// them empty (only for packages from the ecosystem's default registry,
+/// name and URL from the plug-ins' naming rules where the plug-in left them
+/// empty (the URL only for packages from the ecosystem's default registry,
 /// whose URLs follow fixed rules), and the classification properties of
 /// registry packages, which are all archives of code with package metadata.
-pub fn apply(inv: &mut Inventory) {
+pub fn apply(inv: &mut Inventory, plugins: &[&dyn Plugin]) {
     for c in &mut inv.components {
-        if c.filename.is_none() || c.download_url.is_none() {
-            if let Some((file, url)) = deployable(c) {
+        let unlocked = c.properties.contains_key(crate::model::PROP_UNLOCKED);
+        if (c.filename.is_none() || c.download_url.is_none()) && !c.version.is_empty() && !unlocked {
+            if let Some((file, url)) = plugins.iter().find_map(|p| p.distribution(c)) {
                 if c.filename.is_none() {
                     c.filename = Some(file);
                 }
-                if c.download_url.is_none() {
-                    c.download_url = url;
+                if c.download_url.is_none() && c.source == (Source::Registry { url: None }) {
+                    c.download_url = Some(url);
                 }
             }
         }
@@ -231,73 +233,6 @@ pub fn apply(inv: &mut Inventory) {
             c.properties.entry(PROP_STRUCTURED.into()).or_insert_with(|| "structured".into());
         }
     }
-}
-
-/// File name and URL of a registry package's deployable file, where the
-/// ecosystem names it by rule. Python (wheel or sdist, per platform) and
-/// Composer (archives named by the host) have no such rule.
-fn deployable(c: &Component) -> Option<(String, Option<String>)> {
-    if c.version.is_empty() || c.properties.contains_key(crate::model::PROP_UNLOCKED) {
-        return None;
-    }
-    let default_registry = c.source == Source::Registry { url: None };
-    let (name, version) = (c.name.as_str(), c.version.as_str());
-    let (file, url) = match c.ecosystem? {
-        Ecosystem::Npm => {
-            let file = format!("{name}-{version}.tgz");
-            let full = c.namespace.as_ref().map_or(name.to_string(), |ns| format!("{ns}/{name}"));
-            let url = format!("https://registry.npmjs.org/{full}/-/{file}");
-            (file, url)
-        }
-        Ecosystem::Cargo => {
-            let file = format!("{name}-{version}.crate");
-            (file.clone(), format!("https://static.crates.io/crates/{name}/{file}"))
-        }
-        Ecosystem::Nuget => {
-            // The flat container serves lower-case ids and versions.
-            let (id, v) = (name.to_lowercase(), version.to_lowercase());
-            let file = format!("{id}.{v}.nupkg");
-            (file.clone(), format!("https://api.nuget.org/v3-flatcontainer/{id}/{v}/{file}"))
-        }
-        Ecosystem::Gem => {
-            let file = match platform(&c.purl) {
-                Some(p) if p != "ruby" => format!("{name}-{version}-{p}.gem"),
-                _ => format!("{name}-{version}.gem"),
-            };
-            (file.clone(), format!("https://rubygems.org/downloads/{file}"))
-        }
-        Ecosystem::Golang => {
-            let module = c.namespace.as_ref().map_or(name.to_string(), |ns| format!("{ns}/{name}"));
-            let file = format!("{version}.zip");
-            (file.clone(), format!("https://proxy.golang.org/{}/@v/{file}", go_escape(&module)))
-        }
-        Ecosystem::Maven => {
-            let group = c.namespace.as_deref()?;
-            let file = format!("{name}-{version}.jar");
-            (file.clone(), format!("https://repo1.maven.org/maven2/{}/{name}/{version}/{file}", group.replace('.', "/")))
-        }
-        Ecosystem::Pypi | Ecosystem::Composer | Ecosystem::Generic => return None,
-    };
-    Some((file, default_registry.then_some(url)))
-}
-
-fn platform(purl: &str) -> Option<String> {
-    let query = purl.split_once('?')?.1;
-    query.split('&').find_map(|kv| kv.strip_prefix("platform=")).map(str::to_string)
-}
-
-/// The Go module proxy's case encoding: an upper-case letter is `!` and its lower case.
-fn go_escape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for ch in path.chars() {
-        if ch.is_ascii_uppercase() {
-            out.push('!');
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 /// Where the source code of exactly this version of a component lies.
@@ -485,33 +420,13 @@ mod tests {
     }
 
     #[test]
-    fn deployable_files_follow_each_registrys_naming_rule() {
-        let mut inv = inventory(vec![
-            Component::new(Ecosystem::Npm, Some("@babel"), "core", "7.24.0"),
-            Component::new(Ecosystem::Nuget, None, "Newtonsoft.Json", "13.0.3"),
-            Component::new(Ecosystem::Golang, Some("github.com/BurntSushi"), "toml", "v1.3.2"),
-            Component::new(Ecosystem::Maven, Some("org.apache.commons"), "commons-lang3", "3.14.0"),
-            Component::new(Ecosystem::Pypi, None, "flask", "3.0.0"),
-            Component { source: Source::Registry { url: Some("https://npm.example".into()) }, ..Component::new(Ecosystem::Npm, None, "private", "1.0.0") },
-        ]);
-        apply(&mut inv);
-        let got: Vec<(Option<&str>, Option<&str>)> =
-            inv.components.iter().map(|c| (c.filename.as_deref(), c.download_url.as_deref())).collect();
-        assert_eq!(got[0], (Some("core-7.24.0.tgz"), Some("https://registry.npmjs.org/@babel/core/-/core-7.24.0.tgz")));
-        assert_eq!(got[1], (Some("newtonsoft.json.13.0.3.nupkg"), Some("https://api.nuget.org/v3-flatcontainer/newtonsoft.json/13.0.3/newtonsoft.json.13.0.3.nupkg")));
-        assert_eq!(got[2], (Some("v1.3.2.zip"), Some("https://proxy.golang.org/github.com/!burnt!sushi/toml/@v/v1.3.2.zip")));
-        assert_eq!(got[3].1, Some("https://repo1.maven.org/maven2/org/apache/commons/commons-lang3/3.14.0/commons-lang3-3.14.0.jar"));
-        // No rule for Python; a private registry's URLs are not guessed.
-        assert_eq!(got[4], (None, None));
-        assert_eq!(got[5], (Some("private-1.0.0.tgz"), None));
-        assert_eq!(inv.components[0].properties.get(PROP_ARCHIVE).map(String::as_str), Some("archive"));
-    }
-
-    #[test]
     fn gaps_name_each_missing_field_per_reference() {
         let mut with_hash = Component::new(Ecosystem::Npm, None, "a", "1.0.0");
         with_hash.hashes = Hash::from_sri("sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==");
         with_hash.authors = vec!["A <a@example.org>".into()];
+        // What a plug-in's naming rule gives (see `Plugin::distribution`).
+        with_hash.filename = Some("a-1.0.0.tgz".into());
+        with_hash.download_url = Some("https://registry.npmjs.org/a/-/a-1.0.0.tgz".into());
         let plain = Component::new(Ecosystem::Pypi, None, "b", "2.0");
         let mut inv = inventory(vec![with_hash, plain]);
         inv.projects.push(Project {
@@ -519,7 +434,7 @@ mod tests {
             component: Component { name: "app".into(), ..Component::default() },
             manifest: crate::model::Location::new("package.json", None),
         });
-        apply(&mut inv);
+        apply(&mut inv, &[]);
         let gaps = gaps(&inv, true);
         let of = |r: &str| -> Vec<&str> {
             gaps.iter().filter(|g| g.bom_ref == r && g.requirement() == Some(Requirement::Required)).map(|g| g.field.id()).collect()

@@ -112,6 +112,15 @@ pub trait Plugin: Send + Sync {
         Installed::default()
     }
 
+    /// The deployable file of a component of this ecosystem, where its
+    /// registry names files by rule: the file name, and its URL on the
+    /// ecosystem's default registry. `None` for other ecosystems and for
+    /// registries without such a rule. The BSI profile fills `filename` and
+    /// `download_url` with it where the lockfile did not.
+    fn distribution(&self, _c: &Component) -> Option<(String, String)> {
+        None
+    }
+
     /// This ecosystem's package caches in the user's home (`--package-cache`).
     fn package_caches(&self, _home: &CacheHome) -> Vec<PackageCache> {
         Vec::new()

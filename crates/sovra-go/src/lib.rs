@@ -40,6 +40,15 @@ const ID: &str = "go";
 pub struct GoPlugin;
 
 impl Plugin for GoPlugin {
+    /// The module proxy serves `<version>.zip` under the case-escaped module path.
+    fn distribution(&self, c: &sovra_core::Component) -> Option<(String, String)> {
+        if c.ecosystem != Some(sovra_core::Ecosystem::Golang) {
+            return None;
+        }
+        let module = c.namespace.as_ref().map_or(c.name.clone(), |ns| format!("{ns}/{}", c.name));
+        Some((format!("{}.zip", c.version), purl::proxy_zip_url(&module, &c.version)))
+    }
+
     fn id(&self) -> &'static str {
         ID
     }

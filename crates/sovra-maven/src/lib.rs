@@ -57,6 +57,17 @@ fn kind_of(path: &str) -> Option<&'static str> {
 }
 
 impl Plugin for MavenPlugin {
+    /// Maven Central lays out `<group path>/<artifact>/<version>/<artifact>-<version>.jar`.
+    fn distribution(&self, c: &sovra_core::Component) -> Option<(String, String)> {
+        if c.ecosystem != Some(sovra_core::Ecosystem::Maven) {
+            return None;
+        }
+        let group = c.namespace.as_deref()?;
+        let file = format!("{}-{}.jar", c.name, c.version);
+        let url = format!("https://repo1.maven.org/maven2/{}/{}/{}/{file}", group.replace('.', "/"), c.name, c.version);
+        Some((file, url))
+    }
+
     fn id(&self) -> &'static str {
         ID
     }

@@ -49,6 +49,17 @@ fn lockfile_kind(name: &str) -> Option<&'static str> {
 }
 
 impl Plugin for NpmPlugin {
+    /// npm names tarballs `<name>-<version>.tgz` under the package's path.
+    fn distribution(&self, c: &sovra_core::Component) -> Option<(String, String)> {
+        if c.ecosystem != Some(sovra_core::Ecosystem::Npm) {
+            return None;
+        }
+        let file = format!("{}-{}.tgz", c.name, c.version);
+        let full = c.namespace.as_ref().map_or(c.name.clone(), |ns| format!("{ns}/{}", c.name));
+        let url = format!("https://registry.npmjs.org/{full}/-/{file}");
+        Some((file, url))
+    }
+
     fn id(&self) -> &'static str {
         ID
     }

@@ -54,6 +54,17 @@ fn is_lockfile(path: &str) -> bool {
 }
 
 impl Plugin for NugetPlugin {
+    /// The flat container serves `<id>.<version>.nupkg` with lower-case id and version.
+    fn distribution(&self, c: &sovra_core::Component) -> Option<(String, String)> {
+        if c.ecosystem != Some(sovra_core::Ecosystem::Nuget) {
+            return None;
+        }
+        let (id, v) = (c.name.to_lowercase(), c.version.to_lowercase());
+        let file = format!("{id}.{v}.nupkg");
+        let url = format!("https://api.nuget.org/v3-flatcontainer/{id}/{v}/{file}");
+        Some((file, url))
+    }
+
     fn id(&self) -> &'static str {
         ID
     }

@@ -156,9 +156,6 @@ pub fn project(name: &str, version: Option<&str>, dir: &str, manifest: &str, lin
     c.scope = None;
     c.source = Source::Path { path: if dir.is_empty() { ".".into() } else { dir.to_string() } };
     let bom_ref = project_ref(Some(name), version, manifest);
-    if bom_ref.starts_with("sovra:") {
-        c.purl = bom_ref.clone();
-    }
     Project { bom_ref, component: c, manifest: Location::new(manifest, line) }
 }
 

@@ -21,6 +21,17 @@ const ID: &str = "ruby";
 pub struct RubyPlugin;
 
 impl Plugin for RubyPlugin {
+    /// rubygems.org serves `<name>-<version>.gem` (the pure-Ruby build; the
+    /// platform builds of one version are folded into one component).
+    fn distribution(&self, c: &sovra_core::Component) -> Option<(String, String)> {
+        if c.ecosystem != Some(sovra_core::Ecosystem::Gem) {
+            return None;
+        }
+        let file = format!("{}-{}.gem", c.name, c.version);
+        let url = format!("https://rubygems.org/downloads/{file}");
+        Some((file, url))
+    }
+
     fn id(&self) -> &'static str {
         ID
     }

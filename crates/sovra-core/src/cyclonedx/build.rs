@@ -178,7 +178,8 @@ fn component(
         scope: c.scope.map(model::Scope::cyclonedx),
         hashes,
         licenses,
-        purl: non_empty(&c.purl),
+        // Only a package URL: a project's `sovra:project:` reference is not one.
+        purl: non_empty(&c.purl).filter(|p| p.starts_with("pkg:")),
         external_references,
         properties: props,
         components: Vec::new(),
