@@ -177,13 +177,12 @@ fn manufacturer_spec_default_and_report_section() {
 #[test]
 fn deployable_files_follow_each_registrys_naming_rule() {
     use sovra_core::{Component, Ecosystem, Inventory, Plugin, Source};
+    // The plug-ins whose ecosystems the components below belong to.
     let plugins: Vec<&dyn Plugin> = vec![
-        &sovra_cargo::CargoPlugin,
         &sovra_npm::NpmPlugin,
         &sovra_python::PythonPlugin,
         &sovra_maven::MavenPlugin,
         &sovra_go::GoPlugin,
-        &sovra_composer::ComposerPlugin,
         &sovra_nuget::NugetPlugin,
         &sovra_ruby::RubyPlugin,
     ];

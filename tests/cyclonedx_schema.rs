@@ -10,6 +10,8 @@
 //! the `jsonschema` crate (formats checked, `$ref`s to the SPDX, JSF and
 //! cryptography schemas resolved locally), XML with `xmllint --schema`.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -19,8 +21,6 @@ use sovra_core::model::*;
 use sovra_core::scan::ROOT_REF;
 
 const SPECS: [SpecVersion; 3] = [SpecVersion::V1_5, SpecVersion::V1_6, SpecVersion::V1_7];
-const ECOSYSTEMS: [&str; 8] =
-    ["cargo", "npm", "python", "maven", "go", "composer", "nuget", "ruby"];
 
 fn in_ci() -> bool {
     std::env::var_os("CI").is_some()
@@ -228,60 +228,12 @@ fn reference_problems(doc: &Value) -> Vec<String> {
 
 /// Directories to scan: each case directory `fixtures/<area>/<case>` (its
 /// subdirectories come with it) and an area directory that holds files itself.
-fn fixture_dirs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut dirs = Vec::new();
-    for area in sorted_entries(&root).into_iter().filter(|p| p.is_dir()) {
-        let entries = sorted_entries(&area);
-        if entries.iter().any(|p| p.is_file()) {
-            dirs.push(area.clone());
-        }
-        dirs.extend(entries.into_iter().filter(|p| p.is_dir()));
-    }
-    dirs
-}
-
-fn corpus_projects() -> Vec<PathBuf> {
-    let Some(corpus) = sovra_core::testing::corpus_dir() else { return Vec::new() };
-    ECOSYSTEMS
-        .iter()
-        .flat_map(|eco| sorted_entries(&corpus.join(eco)))
-        .filter(|p| p.is_dir())
-        .collect()
-}
-
-fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    out.sort();
-    out
-}
-
-/// Scan with the binary; exit 0 (found something) and 2 (nothing to scan)
-/// both write a document, anything else is a failure.
-fn sovra(dir: &Path, spec: &str, format: &str) -> Result<String, String> {
-    let out = assert_cmd::Command::cargo_bin("sovra")
-        .expect("sovra binary")
-        .args(["scan", "--quiet", "--spec-version", spec, "--format", format])
-        .arg(dir)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .map_err(|e| e.to_string())?;
-    match out.status.code() {
-        Some(0 | 2) => String::from_utf8(out.stdout).map_err(|e| e.to_string()),
-        code => Err(format!("exit {code:?}: {}", String::from_utf8_lossy(&out.stderr))),
-    }
-}
-
 #[test]
 fn fixtures_and_corpus_give_valid_documents_in_every_version_and_encoding() {
     let Some(dir) = schema_dir() else { return };
     let mut checker = Checker::new(dir);
-    let fixtures = fixture_dirs();
-    let corpus = corpus_projects();
+    let fixtures = common::fixture_dirs();
+    let corpus = common::corpus_projects();
     let mut summary = Vec::new();
     for project in fixtures.iter().chain(&corpus) {
         // `fixtures/npm/bad`, `corpus/npm/yarn-v1-rails`.
@@ -298,7 +250,7 @@ fn fixtures_and_corpus_give_valid_documents_in_every_version_and_encoding() {
         let outputs: Vec<Result<String, String>> = std::thread::scope(|scope| {
             let handles: Vec<_> = runs
                 .iter()
-                .map(|&(spec, format)| scope.spawn(move || sovra(project, spec.as_str(), format)))
+                .map(|&(spec, format)| scope.spawn(move || common::scan(project, &["--spec-version", spec.as_str(), "--format", format])))
                 .collect();
             handles
                 .into_iter()

@@ -8,6 +8,8 @@
 //! `.ci/fetch-spdx-tools` installs the validators in `target/spdx-venv`.
 //! Without them these tests print a notice and pass, unless `CI` is set.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,53 +34,14 @@ fn tool(name: &str) -> Option<PathBuf> {
     None
 }
 
-fn scan(dir: &Path, version: &str) -> Result<String, String> {
-    let out = assert_cmd::Command::cargo_bin("sovra")
-        .unwrap()
-        .args(["scan", "--quiet", "--format", "spdx-json", "--spdx-version", version])
-        .arg(dir)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .map_err(|e| e.to_string())?;
-    match out.status.code() {
-        Some(0 | 2) => String::from_utf8(out.stdout).map_err(|e| e.to_string()),
-        code => Err(format!("exit {code:?}: {}", String::from_utf8_lossy(&out.stderr))),
-    }
-}
-
-fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> =
-        std::fs::read_dir(dir).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
-    out.sort();
-    out
-}
-
-/// Each case directory of `fixtures/<area>/<case>`, an area holding files itself, and every corpus project.
-fn projects() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    for area in sorted_dirs(&root().join("fixtures")) {
-        let has_files = std::fs::read_dir(&area).into_iter().flatten().filter_map(Result::ok).any(|e| e.path().is_file());
-        if has_files {
-            dirs.push(area.clone());
-        }
-        dirs.extend(sorted_dirs(&area));
-    }
-    if let Some(corpus) = sovra_core::testing::corpus_dir() {
-        for eco in ["cargo", "npm", "python", "maven", "go", "composer", "nuget", "ruby"] {
-            dirs.extend(sorted_dirs(&corpus.join(eco)));
-        }
-    }
-    dirs
-}
-
 /// Scan every project in one SPDX version and run the validator on each document.
 fn validate_all(version: &str, validator: &Path, args: &[&str]) {
     let work = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    let projects = projects();
+    let projects = common::projects();
     for (i, dir) in projects.iter().enumerate() {
         let label = dir.strip_prefix(root()).unwrap_or(dir).display().to_string();
-        let text = match scan(dir, version) {
+        let text = match common::scan(dir, &["--format", "spdx-json", "--spdx-version", version]) {
             Ok(t) => t,
             Err(e) => {
                 failures.push(format!("{label}: {e}"));
@@ -110,7 +73,7 @@ fn spdx_3_0_1_outputs_validate() {
 }
 
 fn doc(version: &str) -> Value {
-    let text = scan(&root().join("fixtures/e2e/mixed"), version).unwrap();
+    let text = common::scan(&root().join("fixtures/e2e/mixed"), &["--format", "spdx-json", "--spdx-version", version]).unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
