@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::cfg::{Action, Pos};
 use super::Set;
 use crate::model::{Component, Location};
-use crate::risk::{ComponentRisk, Level, VendorRef};
+use crate::risk::{ComponentRisk, Level, Vendor};
 
 /// Every rule id a violation can carry (and a policy exception can name).
 pub const RULES: &[&str] = &[
@@ -114,7 +114,7 @@ pub fn class_license(c: &Component, expr: &str, rule: &'static str, level: Viola
     new(c, level, rule, format!("{}: licensed under {expr}, {what}", c.purl), license_evidence(c), set.at.clone())
 }
 
-pub fn vendor(c: &Component, v: &VendorRef, level: ViolationLevel, rule: &'static str, at: Option<Pos>) -> Violation {
+pub fn vendor(c: &Component, v: &Vendor, level: ViolationLevel, rule: &'static str, at: Option<Pos>) -> Violation {
     new(
         c,
         level,

@@ -163,30 +163,6 @@ pub struct Evidence {
     pub rule: Option<String>,
 }
 
-/// A vendor a component ties the delivery to.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct VendorRef {
-    pub id: String,
-    pub name: String,
-    pub seat: String,
-    pub country: String,
-    pub category: Category,
-    pub service: String,
-}
-
-impl From<&Vendor> for VendorRef {
-    fn from(v: &Vendor) -> VendorRef {
-        VendorRef {
-            id: v.id.clone(),
-            name: v.name.clone(),
-            seat: v.seat.clone(),
-            country: v.country.clone(),
-            category: v.category,
-            service: v.service.clone(),
-        }
-    }
-}
-
 /// The risk of one component.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ComponentRisk {
@@ -194,7 +170,7 @@ pub struct ComponentRisk {
     pub level: Level,
     pub score: u32,
     pub findings: Vec<Finding>,
-    pub vendors: Vec<VendorRef>,
+    pub vendors: Vec<Vendor>,
     /// The licence the licence factors judged (concluded, else declared).
     pub license: Option<String>,
     /// Whether that licence is free (OSI-approved, FSF-libre or public domain).
@@ -219,7 +195,7 @@ pub struct ProjectRisk {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProjectVendor {
     #[serde(flatten)]
-    pub vendor: VendorRef,
+    pub vendor: Vendor,
     pub packages: Vec<String>,
 }
 
@@ -248,7 +224,7 @@ pub fn assess_component(c: &Component, cfg: &RiskConfig) -> ComponentRisk {
     let others = weights.iter().filter(|w| **w > 0).count().saturating_sub(1) as u32;
     let score = if worst == 0 { 0 } else { (worst + 5 * others).min(100) };
     let level = findings.iter().map(|f| Level::of(f.severity)).max().unwrap_or(Level::None);
-    let vendors = matches.iter().map(|m| VendorRef::from(m.vendor)).collect();
+    let vendors = matches.iter().map(|m| m.vendor.clone()).collect();
     let free_license = effective.as_ref().is_some_and(|(_, class)| is_free(class));
     let license = effective.map(|(e, _)| e);
     ComponentRisk { purl: c.purl.clone(), level, score, findings, vendors, license, free_license }

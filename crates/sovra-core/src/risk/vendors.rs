@@ -17,7 +17,9 @@ pub struct VendorFile {
     pub vendors: Vec<Vendor>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// A vendor entry. Reports name it without its patterns: they say which
+/// packages *could* match, and the report lists those that did.
+#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Vendor {
     /// Stable id used in policies (`deny = ["aws"]`).
@@ -31,6 +33,7 @@ pub struct Vendor {
     pub category: Category,
     /// The service the packages talk to.
     pub service: String,
+    #[serde(skip_serializing)]
     pub packages: Vec<String>,
 }
 
