@@ -65,7 +65,7 @@ fn strip_markup(text: &str) -> String {
             // Style sheets and scripts are no text.
             b'<' if ["<style", "<script"].iter().any(|t| tail.get(..t.len()).is_some_and(|h| h.eq_ignore_ascii_case(t))) => {
                 let close = if tail[1..].starts_with(['s', 'S']) && tail[2..].starts_with(['t', 'T']) { "</style>" } else { "</script>" };
-                let lower = tail[..tail.len().min(200_000)].to_ascii_lowercase();
+                let lower = head(tail, 200_000).to_ascii_lowercase();
                 out.push(' ');
                 rest = match lower.find(close) {
                     Some(end) => &tail[end + close.len()..],
@@ -73,7 +73,7 @@ fn strip_markup(text: &str) -> String {
                 };
             }
             b'<' if next.is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!') => {
-                match tail[..tail.len().min(2000)].find('>') {
+                match head(tail, 2000).find('>') {
                     Some(end) => {
                         out.push(' ');
                         rest = &tail[end + 1..];
@@ -85,7 +85,7 @@ fn strip_markup(text: &str) -> String {
                 }
             }
             b'&' => {
-                let end = tail[..tail.len().min(10)].find(';');
+                let end = head(tail, 10).find(';');
                 let decoded = end.and_then(|e| entity(&tail[1..e]));
                 match (end, decoded) {
                     (Some(e), Some(c)) => {
@@ -114,6 +114,16 @@ fn strip_markup(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// At most `max` bytes of `s`, cut back to a character boundary (a byte
+/// count alone would split a multi-byte character and panic).
+fn head(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 fn entity(name: &str) -> Option<char> {
@@ -348,6 +358,15 @@ mod tests {
         assert_eq!(words("The above copyright notice"), ["the", "above", "copyright", "notice"]);
         assert_eq!(words("<STYLE>p { margin: 0 }</style><p>MIT</p><script>var x;</script>"), ["mit"]);
         assert_eq!(words("[MIT](https://x.org/mit) GPLv2+"), ["mit", "gpl", "2", "+"]);
+    }
+
+    #[test]
+    fn markup_cut_inside_a_multibyte_character_does_not_panic() {
+        // An entity or tag scan window ending inside a character (seen in a
+        // binary file decoded lossily).
+        assert_eq!(words("&abcdefgh\u{e9} MIT").last().map(String::as_str), Some("mit"));
+        assert_eq!(words(&format!("<a{}", "\u{e9}".repeat(1500))).len(), 1);
+        assert_eq!(words(&format!("<style{}", "\u{e9}".repeat(150_000))).len(), 1);
     }
 
     #[test]
