@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 
-use sovra_licenses::{Detection, Detector};
+use sovra_licenses::{Detection, Detector, Method};
+use sovra_registry::{Http, HttpConfig, license_url};
 
 #[derive(Args)]
 pub struct LicensesArgs {
@@ -31,6 +32,14 @@ struct DetectArgs {
     /// Write to this file instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// A file that is only a URL (a NuGet `licenseUrl`, a link to a project's
+    /// LICENSE) is answered by fetching the page and reading it. Off by
+    /// default: without it nothing is sent anywhere.
+    #[arg(long)]
+    online: bool,
+    /// Seconds one request may take (with --online).
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = crate::online::parse_secs)]
+    timeout: std::time::Duration,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,10 +73,17 @@ fn detect(args: DetectArgs) -> anyhow::Result<u8> {
     files.sort();
     files.dedup();
     let detector = Detector::new();
+    let http = args.online.then(|| Http::new(HttpConfig { timeout: args.timeout, ..HttpConfig::default() }));
     let mut results = Vec::with_capacity(files.len());
     for f in files {
         match std::fs::read(&f) {
-            Ok(bytes) => results.push((f.clone(), detector.detect(&bytes))),
+            Ok(bytes) => {
+                let mut found = detector.detect(&bytes);
+                if let (Some(http), Method::UrlOnly) = (&http, found.method) {
+                    found = from_page(http, &detector, &String::from_utf8_lossy(&bytes), &f).unwrap_or(found);
+                }
+                results.push((f.clone(), found));
+            }
             Err(e) => eprintln!("sovra: warning: cannot read {}: {e}", f.display()),
         }
     }
@@ -77,6 +93,23 @@ fn detect(args: DetectArgs) -> anyhow::Result<u8> {
     };
     crate::emit(args.output.as_ref(), &out)?;
     Ok(crate::EXIT_OK)
+}
+
+/// The detection of the page a URL-only file names; `None` (with a warning)
+/// when the page cannot be had.
+fn from_page(http: &Http, detector: &Detector, text: &str, file: &Path) -> Option<Detection> {
+    let url = text.trim();
+    match license_url::resolve(http, detector, url) {
+        Ok(mut page) => {
+            let raw = license_url::raw_url(url);
+            page.matched.insert(0, format!("read from {raw}"));
+            Some(page)
+        }
+        Err(e) => {
+            eprintln!("sovra: warning: {}: cannot read the licence URL: {e}", file.display());
+            None
+        }
+    }
 }
 
 fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {

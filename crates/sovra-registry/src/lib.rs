@@ -27,6 +27,7 @@ calls it only for `--online` (or `[online] enabled = true` without
 pub mod cache;
 pub mod facts;
 pub mod http;
+pub mod license_url;
 pub mod sources;
 #[doc(hidden)]
 pub mod testing;
@@ -178,6 +179,7 @@ pub fn enrich(inv: &mut Inventory, config: &Config, progress: &dyn Progress) -> 
             None => {}
         }
     }
+    diagnostics.extend(license_url::resolve_inventory(inv, config));
     diagnostics.sort();
     diagnostics.dedup();
     (summary, diagnostics)
@@ -245,28 +247,34 @@ fn fetch_all(
     // Twice as many threads as request slots: a lookup makes several requests
     // with parsing in between, and a waiting thread takes a slot the moment
     // it frees. The bound itself is enforced per request inside `Http`.
-    let workers = pending.len().min(2 * config.http.per_host.max(1) * hosts.len()).clamp(1, 128);
+    let workers = 2 * config.http.per_host.max(1) * hosts.len();
+    parallel(pending, workers, |&i| {
+        let job = &jobs[i];
+        let cx = sources::Context { http: &http, base: &job.base, detector: &detector };
+        let result = job.source.lookup(&cx, &components[job.index]);
+        progress.done(if result.is_ok() { Outcome::Fetched } else { Outcome::Failed });
+        result
+    })
+}
+
+/// `f` over `items` on up to `workers` threads (at most 128); the results in
+/// the order of the items.
+fn parallel<T: Sync, R: Send>(items: &[T], workers: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = items.len().min(workers).clamp(1, 128);
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Facts, FetchError>>>> = Mutex::new((0..pending.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&i) = pending.get(n) else { break };
-                    let job = &jobs[i];
-                    let cx = sources::Context { http: &http, base: &job.base, detector: &detector };
-                    let result = job.source.lookup(&cx, &components[job.index]);
-                    progress.done(if result.is_ok() { Outcome::Fetched } else { Outcome::Failed });
+                    let Some(item) = items.get(n) else { break };
+                    let result = f(item);
                     results.lock().unwrap_or_else(|e| e.into_inner())[n] = Some(result);
                 }
             });
         }
     });
-    results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(FetchError::malformed("", "lookup did not run"))))
-        .collect()
+    // Every index below `items.len()` was taken by exactly one worker.
+    results.into_inner().unwrap_or_else(|e| e.into_inner()).into_iter().flatten().collect()
 }
