@@ -4,6 +4,7 @@ use sovra_core::installed::is_license_or_notice_file;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use rayon::prelude::*;
 use clap::{Args, Subcommand, ValueEnum};
 
 use sovra_licenses::{Detection, Detector, Method};
@@ -74,19 +75,23 @@ fn detect(args: DetectArgs) -> anyhow::Result<u8> {
     files.dedup();
     let detector = Detector::new();
     let http = args.online.then(|| Http::new(HttpConfig { timeout: args.timeout, ..HttpConfig::default() }));
-    let mut results = Vec::with_capacity(files.len());
-    for f in files {
-        match std::fs::read(&f) {
+    // Files are independent: detect them on all cores, report in path order.
+    let results: Vec<(PathBuf, Detection)> = files
+        .into_par_iter()
+        .filter_map(|f| match std::fs::read(&f) {
             Ok(bytes) => {
                 let mut found = detector.detect(&bytes);
                 if let (Some(http), Method::UrlOnly) = (&http, found.method) {
                     found = from_page(http, &detector, &String::from_utf8_lossy(&bytes), &f).unwrap_or(found);
                 }
-                results.push((f.clone(), found));
+                Some((f, found))
             }
-            Err(e) => eprintln!("sovra: warning: cannot read {}: {e}", f.display()),
-        }
-    }
+            Err(e) => {
+                eprintln!("sovra: warning: cannot read {}: {e}", f.display());
+                None
+            }
+        })
+        .collect();
     let out = match args.format {
         Format::Json => json(&results),
         Format::Table => table(&results),

@@ -52,7 +52,10 @@ pub fn raw_url(url: &str) -> String {
         ("raw.github.com", [owner, repo, reference, file @ ..]) if !file.is_empty() => {
             format!("https://raw.githubusercontent.com/{owner}/{repo}/{reference}/{}", file.join("/"))
         }
-        ("gitlab.com", [project @ .., "-", "blob", reference, file]) if !project.is_empty() => {
+        // Without GitLab's `-` marker the file is taken to be one segment.
+        ("gitlab.com", [project @ .., "-", "blob", reference, file] | [project @ .., "blob", reference, file])
+            if !project.is_empty() =>
+        {
             format!("https://gitlab.com/{}/-/raw/{reference}/{file}", project.join("/"))
         }
         ("bitbucket.org", [owner, repo, "src", reference, file @ ..]) if !file.is_empty() => {
@@ -178,6 +181,7 @@ mod tests {
             ("https://github.com/o/r/raw/master/sub/LICENSE.md#top", "https://raw.githubusercontent.com/o/r/master/sub/LICENSE.md"),
             ("https://raw.github.com/o/r/master/LICENSE", "https://raw.githubusercontent.com/o/r/master/LICENSE"),
             ("https://gitlab.com/group/sub/proj/-/blob/main/COPYING", "https://gitlab.com/group/sub/proj/-/raw/main/COPYING"),
+            ("https://gitlab.com/o/r/blob/master/LICENSE", "https://gitlab.com/o/r/-/raw/master/LICENSE"),
             ("https://bitbucket.org/o/r/src/default/LICENSE.txt", "https://bitbucket.org/o/r/raw/default/LICENSE.txt"),
             // Not a file view: asked for as it is.
             ("https://github.com/robinvanderknaap/iDeal.NET", "https://github.com/robinvanderknaap/iDeal.NET"),
