@@ -143,21 +143,7 @@ pub fn enrich(inv: &mut Inventory, config: &Config, progress: &dyn Progress) -> 
     if !pending.is_empty() {
         let fetched = fetch_all(&jobs, &pending, &inv.components, config, progress);
         for (i, result) in pending.into_iter().zip(fetched) {
-            let cacheable = match &result {
-                Ok(facts) => Some(Cached::Found(facts.clone())),
-                // An unknown package is an answer too; a failure is not.
-                Err(FetchError::NotFound { url }) => Some(Cached::NotFound { url: url.clone() }),
-                Err(_) => None,
-            };
-            if let (Some(cache), Some(entry)) = (&config.cache, cacheable)
-                && let Err(e) = cache.put(jobs[i].source.name(), &jobs[i].key, &entry)
-            {
-                diagnostics.push(Diagnostic::warning(
-                    "registry::cache",
-                    Location::new(cache.dir().display().to_string(), None),
-                    format!("cannot write the registry cache: {e}"),
-                ));
-            }
+            remember(config, jobs[i].source.name(), &jobs[i].key, &result, &mut diagnostics);
             results[i] = Some(result.map(Cached::Found));
         }
     }
@@ -183,6 +169,25 @@ pub fn enrich(inv: &mut Inventory, config: &Config, progress: &dyn Progress) -> 
     diagnostics.sort();
     diagnostics.dedup();
     (summary, diagnostics)
+}
+
+/// Put a fetched answer into the cache, if there is one: an unknown package
+/// (or page) is an answer too, a failure is not.
+fn remember(config: &Config, source: &str, key: &str, result: &Result<Facts, FetchError>, diagnostics: &mut Vec<Diagnostic>) {
+    let entry = match result {
+        Ok(facts) => Cached::Found(facts.clone()),
+        Err(FetchError::NotFound { url }) => Cached::NotFound { url: url.clone() },
+        Err(_) => return,
+    };
+    if let Some(cache) = &config.cache
+        && let Err(e) = cache.put(source, key, &entry)
+    {
+        diagnostics.push(Diagnostic::warning(
+            "registry::cache",
+            Location::new(cache.dir().display().to_string(), None),
+            format!("cannot write the registry cache: {e}"),
+        ));
+    }
 }
 
 fn failure(c: &Component, job: &Job, e: &FetchError) -> Diagnostic {

@@ -20,7 +20,7 @@ use sovra_licenses::{Detection, Detector, Method};
 use crate::cache::Cached;
 use crate::facts::Facts;
 use crate::http::{FetchError, Http};
-use crate::{Config, parallel};
+use crate::{Config, parallel, remember};
 
 /// The cache's name for these answers.
 pub const SOURCE: &str = "license-url";
@@ -108,20 +108,7 @@ pub fn resolve_inventory(inv: &mut Inventory, config: &Config) -> Vec<Diagnostic
             })
         });
         for (i, result) in pending.into_iter().zip(fetched) {
-            let cacheable = match &result {
-                Ok(facts) => Some(Cached::Found(facts.clone())),
-                Err(FetchError::NotFound { url }) => Some(Cached::NotFound { url: url.clone() }),
-                Err(_) => None,
-            };
-            if let (Some(cache), Some(entry)) = (&config.cache, cacheable)
-                && let Err(e) = cache.put(SOURCE, urls[i], &entry)
-            {
-                diagnostics.push(Diagnostic::warning(
-                    "registry::cache",
-                    Location::new(cache.dir().display().to_string(), None),
-                    format!("cannot write the registry cache: {e}"),
-                ));
-            }
+            remember(config, SOURCE, urls[i], &result, &mut diagnostics);
             answers[i] = Some(result);
         }
     }
