@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use crate::text::{tokenize, Token};
+use crate::text::{holder_slots, tokenize, Token};
 
 /// Shingle length in words.
 const N: usize = 3;
@@ -56,12 +56,39 @@ pub struct Reference {
     shingles: Vec<u64>,
     /// The text's words (hashes), in order, for word-level alignment.
     words: Vec<u64>,
+    /// What each of `words` is to the alignment.
+    roles: Vec<Role>,
     /// Another reference whose whole text this one's SPDX text carries at
     /// its end (LGPL-3.0 carries GPL-3.0): only the own part is indexed, and
     /// the embedded one found right with it is part of it.
     embeds: Option<usize>,
     text: &'static str,
 }
+
+/// A reference word's weight when copies are compared with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// A word of the licence's terms: a copy lacking it differs.
+    Term,
+    /// A word of a licensor slot that any copy replaces ("the copyright
+    /// holders", "the author"): neither its presence nor its absence says
+    /// which licence a copy is.
+    Filler,
+    /// A word of the licence's title: a copy may leave it out.
+    Title,
+    /// A proper name in a licensor slot ("Regents", "HP"): a copy that
+    /// keeps it is that licensor's variant; one that replaced it is not
+    /// the less a copy.
+    Name,
+}
+
+/// Words of a licensor slot that name no one in particular.
+const FILLER: &[&str] = &[
+    "the", "a", "an", "and", "or", "of", "its", "their", "his", "her", "copyright", "holder", "holders",
+    "owner", "owners", "author", "authors", "contributor", "contributors", "organization", "respective",
+    "above", "named", "this", "software", "any", "other", "such", "inc", "ltd", "llc", "corporation",
+    "company", "project", "group", "licensor", "licensors",
+];
 
 /// The reference texts and the shingle index over them.
 pub struct Index {
@@ -83,6 +110,53 @@ pub struct TextMatch {
     /// Where the reference's shingles start inside the span: the words the
     /// text explains (an inserted paragraph between them is the file's own).
     pub positions: Vec<usize>,
+}
+
+impl Reference {
+    fn new(expression: String, name: &'static str, kind: Kind, text: &'static str) -> Reference {
+        let tokens = tokenize(text);
+        let mut shingles = shingles_of(&tokens);
+        shingles.sort_unstable();
+        shingles.dedup();
+        let roles = roles_of(&tokens);
+        Reference {
+            expression,
+            name,
+            kind,
+            own_or_later: None,
+            shingles,
+            words: tokens.iter().map(|t| t.hash).collect(),
+            roles,
+            embeds: None,
+            text,
+        }
+    }
+}
+
+/// Each word of a reference text: title, licensor slot or term.
+fn roles_of(tokens: &[Token]) -> Vec<Role> {
+    let title = title_len(tokens);
+    holder_slots(tokens)
+        .into_iter()
+        .zip(tokens)
+        .enumerate()
+        .map(|(i, (slot, t))| match slot {
+            _ if i < title => Role::Title,
+            false => Role::Term,
+            true if FILLER.contains(&t.word.as_str()) => Role::Filler,
+            true => Role::Name,
+        })
+        .collect()
+}
+
+/// How many of a reference text's first words are its title: the first
+/// lines up to a blank one, a few words, no sentence. The SPDX matching
+/// guidelines make a licence's title optional.
+fn title_len(tokens: &[Token]) -> usize {
+    const TITLE: usize = 12;
+    let block = tokens.windows(2).position(|w| w[1].line > w[0].line + 1).map_or(tokens.len(), |k| k + 1);
+    let title = block <= TITLE && tokens.get(1..block).is_some_and(|b| !b.iter().any(|t| t.after_stop));
+    if title && tokens.len() >= block + 40 { block } else { 0 }
 }
 
 fn shingle(words: &[Token]) -> u64 {
@@ -111,32 +185,14 @@ impl Index {
         for text in order {
             let ids = &by_text[text];
             let Some((expression, name)) = preferred_license(ids) else { continue };
-            refs.push(Reference {
-                expression,
-                name,
-                kind: Kind::License,
-                own_or_later: None,
-                shingles: reference_shingles(text),
-                words: tokenize(text).iter().map(|t| t.hash).collect(),
-                embeds: None,
-                text,
-            });
+            refs.push(Reference::new(expression, name, Kind::License, text));
         }
         for &(id, text) in spdx::text::EXCEPTION_TEXTS {
             let Some(exc) = spdx::exception_id(id) else { continue };
             if exc.is_deprecated() {
                 continue;
             }
-            refs.push(Reference {
-                expression: id.to_string(),
-                name: id,
-                kind: Kind::Exception,
-                own_or_later: None,
-                shingles: reference_shingles(text),
-                words: tokenize(text).iter().map(|t| t.hash).collect(),
-                embeds: None,
-                text,
-            });
+            refs.push(Reference::new(id.to_string(), id, Kind::Exception, text));
         }
         cut_embedded_texts(&mut refs);
         let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
@@ -270,11 +326,10 @@ impl Index {
     /// Among the best-scored candidates (`scored`, best first), the one a
     /// word-level alignment prefers. Shingles are blunt on short texts: a
     /// renamed holder costs as many as a missing clause, so nested variants
-    /// (BSD-2/3/4-Clause, their -UC/-HP/-first-lines forms) score alike. The
-    /// longest common word subsequence with the file tells them apart: each
-    /// reference scores its matched words minus its missing ones. Returns
-    /// the candidate's index and, when aligned, its word containment and
-    /// precision (share of the file window's words it explains).
+    /// (BSD-2/3/4-Clause, their -UC/-HP/-first-lines forms) score alike. An
+    /// alignment with the file tells them apart (see [`align`]). Returns the
+    /// candidate's index and, when aligned, its word containment and
+    /// precision.
     fn rerank(
         &self,
         scored: &[(f32, usize)],
@@ -289,22 +344,19 @@ impl Index {
         let lo = rivals.iter().filter_map(|&k| fresh(k).min()).min().unwrap_or(0);
         let hi = rivals.iter().filter_map(|&k| fresh(k).max()).max().map_or(0, |p| (p + N).min(tokens.len()));
         let window: Vec<u64> = tokens[lo..hi.max(lo)].iter().map(|t| t.hash).collect();
-        let mut chosen: Option<(i64, usize, f32, f32)> = None;
+        let mut chosen: Option<(f32, usize, Alignment)> = None;
         for &k in &rivals {
-            let words = &self.refs[candidates[k].0].words;
-            if words.is_empty() || words.len() * window.len() > MAX_ALIGN_CELLS {
+            let r = &self.refs[candidates[k].0];
+            if r.words.is_empty() || r.words.len() * window.len() > MAX_ALIGN_CELLS {
                 return (best.1, None);
             }
-            let common = lcs(words, &window);
-            let score = 2 * common as i64 - words.len() as i64;
-            let containment = common as f32 / words.len() as f32;
-            let precision = common as f32 / window.len().max(1) as f32;
-            if chosen.is_none_or(|(s, ..)| score > s) {
-                chosen = Some((score, k, containment, precision));
+            let a = align(&r.words, &r.roles, &window);
+            if chosen.as_ref().is_none_or(|(s, ..)| a.score > *s) {
+                chosen = Some((a.score, k, a));
             }
         }
         match chosen {
-            Some((_, k, containment, precision)) => (k, Some((containment, precision))),
+            Some((_, k, a)) => (k, Some((a.containment, a.precision))),
             None => (best.1, None),
         }
     }
@@ -391,30 +443,100 @@ fn cut_embedded_texts(refs: &mut [Reference]) {
             shingles.dedup();
             let r = &mut refs[a];
             r.words.truncate(at);
+            r.roles.truncate(at);
             r.shingles = shingles;
             r.embeds = Some(b);
         }
     }
 }
 
-/// Length of the longest common subsequence of two word sequences.
-fn lcs(a: &[u64], b: &[u64]) -> usize {
-    let mut prev = vec![0u32; b.len() + 1];
-    let mut row = vec![0u32; b.len() + 1];
-    for &x in a {
-        for (j, &y) in b.iter().enumerate() {
-            row[j + 1] = if x == y { prev[j] + 1 } else { prev[j + 1].max(row[j]) };
-        }
-        std::mem::swap(&mut prev, &mut row);
-    }
-    prev[b.len()] as usize
+/// How a reference's words line up with a stretch of a file.
+struct Alignment {
+    /// Matched words minus twice the missing ones, by their [`Role`]: slot words
+    /// count only as the licensor's own name found, and a name replaced
+    /// costs a trifle, so that of a base licence and a licensor's variant
+    /// of it the base wins unless the licensor is named.
+    score: f32,
+    /// Share of the reference's words present, slot words counted present.
+    containment: f32,
+    /// Share of the file's words, from the first aligned to the last, that
+    /// the reference explains: its words and what fills its slots.
+    precision: f32,
 }
 
-fn reference_shingles(text: &str) -> Vec<u64> {
-    let mut s = shingles_of(&tokenize(text));
-    s.sort_unstable();
-    s.dedup();
-    s
+/// Align a reference's words with a file window by their longest common
+/// subsequence, then weigh what matched and what did not.
+fn align(words: &[u64], roles: &[Role], window: &[u64]) -> Alignment {
+    // A replaced name is no difference, only a hint for the tie.
+    const NAME_MISSING: f32 = 0.01;
+    // A slot's filling is a name, not a paragraph.
+    const FILL: usize = 20;
+    let (n, m) = (words.len(), window.len());
+    let width = m + 1;
+    let mut table = vec![0u32; (n + 1) * width];
+    for i in 0..n {
+        for j in 0..m {
+            table[(i + 1) * width + j + 1] = if words[i] == window[j] {
+                table[i * width + j] + 1
+            } else {
+                table[i * width + j + 1].max(table[(i + 1) * width + j])
+            };
+        }
+    }
+    // Matched pairs, last first.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let (mut i, mut j) = (n, m);
+    while i > 0 && j > 0 {
+        if words[i - 1] == window[j - 1] && table[i * width + j] == table[(i - 1) * width + j - 1] + 1 {
+            pairs.push((i - 1, j - 1));
+            i -= 1;
+            j -= 1;
+        } else if table[(i - 1) * width + j] >= table[i * width + j - 1] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    pairs.reverse();
+    let mut matched = vec![false; n];
+    pairs.iter().for_each(|&(i, _)| matched[i] = true);
+    let mut score = 0.0;
+    let mut missing = 0usize;
+    for (&role, &hit) in roles.iter().zip(&matched) {
+        score += match (role, hit) {
+            (Role::Term | Role::Name, true) => 1.0,
+            // A missing word is a sure difference; a matched one may be a
+            // common word the alignment found in the file's own prose.
+            (Role::Term, false) => {
+                missing += 1;
+                -2.0
+            }
+            (Role::Name, false) => -NAME_MISSING,
+            // A title word may stand anywhere in a file that names the licence.
+            (Role::Filler | Role::Title, _) => 0.0,
+        };
+    }
+    // File words between two aligned words fill a slot when the reference
+    // words between them (or next to them) are slot words.
+    let slot = |i: usize| roles.get(i).is_some_and(|r| matches!(r, Role::Filler | Role::Name));
+    let mut explained = pairs.len();
+    for w in pairs.windows(2) {
+        let ((i0, j0), (i1, j1)) = (w[0], w[1]);
+        let gap = j1 - j0 - 1;
+        let fills = if i1 > i0 + 1 { (i0 + 1..i1).all(slot) } else { slot(i0) || slot(i1) };
+        if gap > 0 && gap <= FILL && fills {
+            explained += gap;
+        }
+    }
+    let span = match (pairs.first(), pairs.last()) {
+        (Some(&(_, a)), Some(&(_, b))) => b + 1 - a,
+        _ => 0,
+    };
+    Alignment {
+        score,
+        containment: (n - missing) as f32 / n.max(1) as f32,
+        precision: if span == 0 { 0.0 } else { explained as f32 / span as f32 },
+    }
 }
 
 /// The current id among those sharing one text, and its full name.
@@ -430,4 +552,40 @@ fn preferred_license(ids: &[&'static str]) -> Option<(String, &'static str)> {
     // repeat a current text or an exception text: "or later" and exceptions
     // are found from the notice and the exception texts instead.
     shortest(true).or_else(|| shortest(false)).map(|l| (l.name.to_string(), l.full_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(reference: &str, file: &str) -> Alignment {
+        let tokens = tokenize(reference);
+        let words: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
+        let window: Vec<u64> = tokenize(file).iter().map(|t| t.hash).collect();
+        align(&words, &roles_of(&tokens), &window)
+    }
+
+    #[test]
+    fn licensor_slots_and_titles_do_not_decide_between_variants() {
+        let base = "Use is permitted provided that the name of the copyright holder is not used. \
+            THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS AS IS. IN NO EVENT SHALL \
+            THE COPYRIGHT HOLDERS BE LIABLE FOR ANY DAMAGES.";
+        // A licensor's variant: its own name in the slots and two words of
+        // its own in the terms.
+        let acme = "Use is permitted provided that the name of Acme is not used. THIS SOFTWARE IS PROVIDED \
+            BY THE AUTHOR AS IS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR ANY DAMAGES OR LOSSES.";
+        let copy = "Use is permitted provided that the name of the author is not used. THIS SOFTWARE IS \
+            PROVIDED BY THE AUTHOR AS IS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR ANY DAMAGES.";
+        // The variant's "the author" matches the copy word for word, but
+        // it is only a filled slot; the variant's own "or losses" is missing.
+        assert!(score(base, copy).score > score(acme, copy).score);
+        assert_eq!(score(base, copy).containment, 1.0);
+        assert!(score(base, copy).precision > 0.99);
+        // A copy that keeps the licensor's name is the variant.
+        let named = copy.replace("name of the author", "name of Acme").replace("DAMAGES.", "DAMAGES OR LOSSES.");
+        assert!(score(acme, &named).score > score(base, &named).score);
+        // A title is optional.
+        let titled = format!("The Example Licence\n\n{}", [base; 4].join("\n"));
+        assert_eq!(score(&titled, &[copy; 4].join("\n")).containment, 1.0);
+    }
 }

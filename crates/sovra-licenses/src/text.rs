@@ -341,6 +341,74 @@ fn split_compact(word: &str) -> Option<(&str, &str)> {
     FAMILIES.contains(&family).then_some((family, version))
 }
 
+/// The places where a licence names its licensor rather than stating a
+/// term: "provided by <holder> as is", "in no event shall <holder> be
+/// liable", "neither the name of <holder> nor", "developed by <holder>.",
+/// "<holder> disclaims". The SPDX templates make these variables, so that
+/// the BSD text of "the author" is the BSD text of "the copyright holders
+/// and contributors", and HP's or the Regents' own copies differ from the
+/// generic one only in them. Each rule: the words that open a slot and the
+/// words (any one of them; two words as a phrase) that close it; no closer
+/// means the sentence ends it.
+const SLOT_RULES: &[(&[&str], &[&str])] = &[
+    (&["provided", "by"], &["as is"]),
+    (&["no", "event", "shall"], &["be liable"]),
+    (&["developed", "by"], &[]),
+    (&["permission", "of"], &[]),
+    (&["name", "of"], &["nor", "may", "must", "not", "shall"]),
+    (&["names", "of"], &["nor", "may", "must", "not", "shall"]),
+    (&["names"], &["must", "may"]),
+    (&["called"], &["nor"]),
+    (&["nor", "may"], &["appear"]),
+    (&["behalf", "of"], &[]),
+    (&["information", "on"], &["please"]),
+];
+/// What a sentence starting with the licensor's name goes on with.
+const SLOT_BEFORE: &[&str] = &["disclaims all", "disclaim all", "makes no", "make no"];
+/// A name longer than this is no name but prose.
+const MAX_SLOT: usize = 10;
+
+/// Which tokens stand in a licensor slot (see [`SLOT_RULES`]).
+pub fn holder_slots(tokens: &[Token]) -> Vec<bool> {
+    let mut slot = vec![false; tokens.len()];
+    let is = |i: usize, w: &str| tokens.get(i).is_some_and(|t| t.word == w);
+    let phrase = |i: usize, p: &str| p.split(' ').enumerate().all(|(k, w)| is(i + k, w));
+    let mut i = 0;
+    while i < tokens.len() {
+        let rule = SLOT_RULES.iter().find(|(open, _)| open.iter().enumerate().all(|(k, w)| is(i + k, w)));
+        let Some(&(open, close)) = rule else {
+            i += 1;
+            continue;
+        };
+        let from = i + open.len();
+        let end = (from..(from + MAX_SLOT + 1).min(tokens.len() + 1)).find(|&j| {
+            if close.is_empty() {
+                j == tokens.len() || (j > from && tokens[j].after_stop) || tokens[j].in_url
+            } else {
+                close.iter().any(|c| phrase(j, c))
+            }
+        });
+        match end {
+            // "shall not be liable" is a term, not a name.
+            Some(end) if end > from && !(from..end).any(|j| is(j, "not")) => {
+                slot[from..end].iter_mut().for_each(|s| *s = true);
+                i = end;
+            }
+            _ => i = from,
+        }
+    }
+    for i in 0..tokens.len() {
+        if slot[i] || !SLOT_BEFORE.iter().any(|p| phrase(i, p)) {
+            continue;
+        }
+        let start = (i.saturating_sub(MAX_SLOT)..i).rev().find(|&k| k == 0 || tokens[k].after_stop);
+        if let Some(start) = start.filter(|&s| s < i) {
+            slot[start..i].iter_mut().for_each(|s| *s = true);
+        }
+    }
+    slot
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,6 +435,20 @@ mod tests {
         assert_eq!(words("&abcdefgh\u{e9} MIT").last().map(String::as_str), Some("mit"));
         assert_eq!(words(&format!("<a{}", "\u{e9}".repeat(1500))).len(), 1);
         assert_eq!(words(&format!("<style{}", "\u{e9}".repeat(150_000))).len(), 1);
+    }
+
+    #[test]
+    fn licensor_slots() {
+        let slots = |s: &str| -> Vec<String> {
+            let tokens = tokenize(s);
+            holder_slots(&tokens).into_iter().zip(tokens).filter(|(s, _)| *s).map(|(_, t)| t.word).collect()
+        };
+        assert_eq!(slots("provided by the Example Project \"as is\" and"), ["the", "example", "project"]);
+        assert_eq!(slots("In no event shall Jane Roe be liable. Jane Roe disclaims all warranties."), ["jane", "roe", "jane", "roe"]);
+        assert_eq!(slots("Neither the name of Acme nor the names of its contributors may be used"), ["acme", "its", "contributors"]);
+        assert_eq!(slots("This product includes software developed by Acme Labs. Next"), ["acme", "labs"]);
+        // Terms, not names.
+        assert!(slots("In no event shall the author not be liable; provided by law as required").is_empty());
     }
 
     #[test]
