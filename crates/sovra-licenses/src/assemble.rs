@@ -9,7 +9,7 @@
 //! three-way choice.
 
 use crate::engine::{Kind, TextMatch};
-use crate::notice::{self, Mention, Phrases};
+use crate::notice::{self, Mention, Phrases, Role};
 use crate::text::{self, Token};
 use crate::urls::{self, UrlRef};
 use crate::{Detection, Detector, Method, ACCEPT, CLOSE, MIN_PRECISION};
@@ -29,6 +29,10 @@ struct Term {
     from_url: bool,
     /// See [`Mention::unqualified`].
     unqualified: bool,
+    /// See [`Mention::pinned`].
+    pinned: bool,
+    /// See [`Role::Pointer`].
+    pointer: bool,
 }
 
 impl Term {
@@ -43,6 +47,8 @@ impl Term {
             unversioned: None,
             from_url: false,
             unqualified: false,
+            pinned: false,
+            pointer: false,
         }
     }
 }
@@ -71,7 +77,9 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
         if r.kind == Kind::License {
             cover_text(m, &mut covered);
         }
-        if r.kind == Kind::License && (m.precision < MIN_PRECISION || added_clause(d, m, &tokens, &by_texts)) {
+        if r.kind == Kind::License
+            && (precision_without_references(d, m, &tokens) < MIN_PRECISION || added_clause(d, m, &tokens, &by_texts))
+        {
             modified.get_or_insert(m);
             continue;
         }
@@ -97,29 +105,46 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
     }
     let from_text = terms.len();
 
-    let tags = notice::spdx_tags(&text);
+    // A tag that cannot be read as an expression leaves its words to be
+    // read as a notice.
+    let tags: Vec<(u32, String, String)> = notice::spdx_tags(&text)
+        .into_iter()
+        .filter_map(|(line, tag)| Some((line, d.phrases.read_tag(&tag)?, tag)))
+        .collect();
+    let emails = in_emails(&text, &tokens);
     for (i, t) in tokens.iter().enumerate() {
-        if t.in_url || tags.iter().any(|(line, _)| *line == t.line) {
+        if t.in_url || emails[i] || tags.iter().any(|(line, ..)| *line == t.line) {
             covered[i] = true;
         }
     }
     let rest: Vec<usize> = (0..tokens.len()).filter(|&i| !covered[i]).collect();
     let rest_tokens: Vec<Token> = rest.iter().map(|&i| tokens[i].clone()).collect();
     let position = |k: usize| rest.get(k).copied().unwrap_or(tokens.len());
-    for m in d.phrases.scan(&rest_tokens) {
-        if !negated(&rest_tokens, m.start) {
-            terms.push(mention_term(&m, position(m.start), position(m.end - 1) + 1));
+    let mentions = d.phrases.scan(&rest_tokens);
+    let roles = notice::roles(&rest_tokens, &mentions);
+    let texts: Vec<&TextMatch> =
+        found.iter().filter(|m| d.index.reference(m.reference).kind == Kind::License).collect();
+    let mut named: Vec<Term> = Vec::new();
+    for (m, role) in mentions.iter().zip(roles) {
+        let (at, end) = (position(m.start), position(m.end - 1) + 1);
+        if role == Role::Aside || titles_a_text(&texts, d, end, &m.expression) {
+            continue;
         }
+        let mut t = mention_term(m, at, end);
+        t.pointer = role == Role::Pointer;
+        named.push(t);
     }
+    for e in found.iter().filter(|m| d.index.reference(m.reference).kind == Kind::Exception) {
+        within_exception(&mut named, &d.index.reference(e.reference).expression, e.span);
+    }
+    terms.extend(named);
 
     let line_position = |line: u32| tokens.iter().position(|t| t.line >= line).unwrap_or(tokens.len());
-    for (line, tag) in tags {
-        let n = sovra_core::license::normalize(&tag);
-        if n.expression != "NOASSERTION" && n.expression != "NONE" {
-            let name = format!("SPDX-License-Identifier: {tag}");
-            terms.push(Term::new(line_position(line), line_position(line + 1), n.expression, 1.0, name));
-        }
+    for (line, expression, tag) in tags {
+        let name = format!("SPDX-License-Identifier: {tag}");
+        terms.push(Term::new(line_position(line), line_position(line + 1), expression, 1.0, name));
     }
+    drop_redundant_pointers(&mut terms);
     let text_lines: Vec<(u32, u32)> = found
         .iter()
         .filter(|m| d.index.reference(m.reference).kind == Kind::License)
@@ -139,9 +164,9 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
                 t.from_url = true;
                 terms.push(t);
             }
-            UrlRef::Family(family) => {
-                let Some(expression) = unversioned_default(family) else { continue };
-                let mut t = Term::new(at, end, expression, 0.6, url);
+            UrlRef::Family(family, default) => {
+                let Some(expression) = default else { continue };
+                let mut t = Term::new(at, end, expression.to_string(), 0.6, url);
                 t.from_url = true;
                 t.unversioned = Some(family);
                 terms.push(t);
@@ -190,6 +215,44 @@ fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]
     added >= CLAUSE
 }
 
+/// A text's precision, not counting the long runs of words it does not
+/// explain that name a licence: an "Alternatively, this product may be
+/// distributed under the terms of the GNU General Public License"
+/// paragraph inside a BSD text is a second grant, read as a reference,
+/// not an edit of the text.
+fn precision_without_references(d: &Detector, m: &TextMatch, tokens: &[Token]) -> f32 {
+    const RUN: usize = 12;
+    if m.precision >= MIN_PRECISION {
+        return m.precision;
+    }
+    let (start, end) = (m.span.0, m.span.1.min(tokens.len()));
+    let mut explained = vec![false; end.saturating_sub(start)];
+    for &p in m.positions.iter().filter(|&&p| p >= start) {
+        for q in p..(p + 3).min(end) {
+            explained[q - start] = true;
+        }
+    }
+    let (mut own, mut counted) = (0usize, 0usize);
+    let mut k = 0;
+    while k < explained.len() {
+        let run = explained[k..].iter().take_while(|e| !**e).count();
+        if run == 0 {
+            own += 1;
+            counted += 1;
+            k += 1;
+            continue;
+        }
+        if run < RUN || d.phrases.scan(&tokens[start + k..start + k + run]).is_empty() {
+            counted += run;
+        }
+        k += run;
+    }
+    if counted == 0 {
+        return m.precision;
+    }
+    m.precision.max(own as f32 / counted as f32)
+}
+
 /// Mark the words a licence text explains: its span, except for long runs
 /// it does not match (an inserted "Alternatively, ... under the GPL"
 /// paragraph is the file's own); short ones are the copy's small edits
@@ -216,13 +279,83 @@ fn cover_text(m: &TextMatch, covered: &mut [bool]) {
     }
 }
 
-/// Whether a reference is denied by the words just before it in its
-/// sentence ("it is not licensed under the GPL", "do not move to LGPLv3").
-fn negated(tokens: &[Token], start: usize) -> bool {
-    let before = &tokens[start.saturating_sub(4)..start];
-    let sentence = before.iter().rposition(|t| t.after_stop).unwrap_or(0);
-    before[sentence..].iter().any(|t| matches!(t.word.as_str(), "not" | "never"))
-        && tokens.get(start).is_none_or(|t| !t.after_stop)
+/// A pointer ("See the GNU General Public License for more details") to
+/// a licence the file grants adds nothing; nor does one to the GPL where
+/// the LGPL is granted (the LGPL is built on the GPL, its notices point
+/// there). A pointer to another licence ("licensed under the GPL ... You
+/// should have received a copy of the GNU Library General Public License")
+/// leaves the notice inconsistent: both are reported.
+fn drop_redundant_pointers(terms: &mut Vec<Term>) {
+    let granted: Vec<String> = terms
+        .iter()
+        .filter(|t| !t.pointer && !t.exception)
+        .flat_map(|t| licence_ids(&t.expression))
+        .map(|id| family(&id).to_string())
+        .collect();
+    terms.retain(|t| {
+        !t.pointer
+            || !licence_ids(&t.expression).iter().all(|id| {
+                let f = family(id);
+                granted.iter().any(|g| g == f || (f == "GPL" && g == "LGPL"))
+            })
+    });
+}
+
+/// The licence family of an id: `GPL` of `GPL-2.0-or-later`, `MIT` of `MIT`.
+fn family(id: &str) -> &str {
+    id.find(|c: char| c.is_ascii_digit()).map_or(id, |k| id[..k].trim_end_matches(['-', 'v']))
+}
+
+/// Whether a licence name stands right before a licence text's words,
+/// as the text's heading: "MIT +no-false-attribs License" over the
+/// MITNFA text, "MIT/X Consortium License" over DocBook's. The text says
+/// what it is; a heading of the same family may still say "or later".
+fn titles_a_text(texts: &[&TextMatch], d: &Detector, end: usize, expression: &str) -> bool {
+    // Words a heading may have after the name ("License", "Version").
+    const GAP: usize = 3;
+    texts.iter().any(|m| {
+        let next = m.positions.get(m.positions.partition_point(|&p| p < end));
+        next.is_some_and(|&p| p <= end + GAP)
+            && family(&d.index.reference(m.reference).expression) != family(expression)
+    })
+}
+
+/// Inside an exception's text only the licence it amends counts (the
+/// family of the first licence it fits named before the text ends): the
+/// licences the text itself names (RRDtool's list of FLOSS licences its
+/// users may combine with) are not granted.
+fn within_exception(named: &mut Vec<Term>, exception: &str, span: (usize, usize)) {
+    let amended = named
+        .iter()
+        .find(|t| t.at < span.1 && !t.exception && exception_fits(exception, &t.expression))
+        .map(|t| family(&t.expression).to_string());
+    let Some(amended) = amended else { return };
+    named.retain(|t| t.exception || t.at < span.0 || t.at >= span.1 || family(&t.expression) == amended);
+}
+
+/// Token positions inside e-mail addresses: their words
+/// (`roland@gnu.ai.mit.edu`) are no licence names, as a URL's are not.
+fn in_emails(text: &str, tokens: &[Token]) -> Vec<bool> {
+    let mut out = vec![false; tokens.len()];
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| l.contains('@')) {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        let from = tokens.partition_point(|t| t.line < n);
+        let to = tokens.partition_point(|t| t.line <= n);
+        for chunk in line.split_whitespace().filter(|c| c.contains('@')) {
+            let chunk = chunk.trim_matches(|c: char| !c.is_alphanumeric());
+            let words: Vec<String> = text::tokenize(chunk).into_iter().map(|t| t.word).collect();
+            if words.is_empty() {
+                continue;
+            }
+            let Some(k) = (from..to.saturating_sub(words.len() - 1))
+                .find(|&k| tokens[k..k + words.len()].iter().zip(&words).all(|(t, w)| t.word == *w))
+            else {
+                continue;
+            };
+            out[k..k + words.len()].iter_mut().for_each(|e| *e = true);
+        }
+    }
+    out
 }
 
 /// The result when no licence was found: an edited text (its closest licence
@@ -250,16 +383,6 @@ fn nothing_found(d: &Detector, tokens: &[Token], near: Option<&TextMatch>, unkno
         confidence: if tokens.is_empty() { 1.0 } else { 0.0 },
         matched: Vec::new(),
         method: Method::Nothing,
-    }
-}
-
-/// The expression an unversioned family reference stands for on its own.
-fn unversioned_default(family: &str) -> Option<String> {
-    match family {
-        "GPL" => Some("GPL-1.0-or-later".into()),
-        "LGPL" => Some("LGPL-2.0-or-later".into()),
-        "AGPL" => Some("AGPL-1.0-or-later".into()),
-        _ => None,
     }
 }
 
@@ -338,6 +461,8 @@ fn mention_term(m: &Mention, at: usize, end: usize) -> Term {
         unversioned: m.unversioned,
         from_url: false,
         unqualified: m.unqualified,
+        pinned: m.pinned,
+        pointer: false,
     }
 }
 
@@ -348,7 +473,16 @@ fn is_choice_lead(w: &str) -> bool {
 
 /// Whether the licence at `next` is an alternative to the one before it
 /// (`prev_at..prev_end`). Only words no full text explains count.
+///
+/// Choice words ("alternatively", "either", "dual", "also available
+/// under") count between the two or in the next one's sentence, however
+/// far the two are apart (an MPL notice, then "Alternatively, the contents
+/// of this file may be used under the terms of the GPL"). A plain "or"
+/// counts only in the next one's sentence: "MIT or GPL", not the "or" of a
+/// warranty disclaimer before "See the LGPL for more details".
 fn offers_choice(tokens: &[Token], covered: &[bool], prev_at: usize, prev_end: usize, next: usize) -> bool {
+    // How far back a sentence is read.
+    const SENTENCE: usize = 40;
     let free = |from: usize, to: usize| -> Vec<&Token> {
         (from..to.min(tokens.len())).filter(|&i| !covered[i]).map(|i| &tokens[i]).collect()
     };
@@ -359,23 +493,39 @@ fn offers_choice(tokens: &[Token], covered: &[bool], prev_at: usize, prev_end: u
     if between.len() <= 2 && tokens.get(next).is_some_and(|t| t.after_slash) {
         return true;
     }
-    if between.len() > 40 {
-        return false;
-    }
-    let choice = between.iter().enumerate().any(|(i, w)| match w.word.as_str() {
-        // Not "or later", "or (at your option)", "and/or".
-        "or" => {
-            !between[i + 1..(i + 5).min(between.len())]
-                .iter()
-                .any(|n| matches!(n.word.as_str(), "later" | "newer" | "higher" | "option"))
-                && (i == 0 || between[i - 1].word != "and")
-        }
-        "alternatively" | "alternative" | "choice" | "choose" | "dual" | "dually" | "duallicensed" => true,
-        "either" => between.get(i + 1).is_some_and(|n| n.word != "version" && n.word != "express"),
-        _ => false,
-    });
-    // "dual licensed under the MIT and GPL licenses": the lead-in decides.
-    choice || (between.len() <= 8 && free(prev_at.saturating_sub(10), prev_at).iter().any(|w| is_choice_lead(&w.word)))
+    let sentence_start = if tokens.get(next).is_none_or(|t| t.after_stop) {
+        next
+    } else {
+        let from = start.max(next.saturating_sub(SENTENCE));
+        (from..next).rev().find(|&i| tokens[i].after_stop).unwrap_or(from)
+    };
+    let lead = free(sentence_start, next);
+    let offers = |words: &[&Token], plain_or: bool| {
+        words.iter().enumerate().any(|(i, w)| {
+            let ahead = |n: usize| &words[(i + 1).min(words.len())..(i + 1 + n).min(words.len())];
+            match w.word.as_str() {
+                // Not "or (at your option) any later", "and/or"; only in the
+                // next one's sentence or opening one ("version 2.0. Or under
+                // the following terms:").
+                "or" => {
+                    (plain_or || i == 0 || w.after_stop)
+                        && !ahead(5).iter().any(|n| matches!(n.word.as_str(), "later" | "newer" | "higher"))
+                        && (i == 0 || words[i - 1].word != "and")
+                }
+                "alternatively" | "alternative" | "choice" | "choose" | "dual" | "dually" | "duallicensed" => true,
+                "either" => ahead(1).iter().all(|n| n.word != "version" && n.word != "express"),
+                // "This software is also made available under ...".
+                "also" => ahead(3).iter().any(|n| {
+                    matches!(n.word.as_str(), "available" | "offered" | "licensed" | "distributed" | "released")
+                }),
+                _ => false,
+            }
+        })
+    };
+    offers(&lead, true)
+        || (between.len() <= SENTENCE && offers(&between, false))
+        // "dual licensed under the MIT and GPL licenses": the lead-in decides.
+        || (between.len() <= 8 && free(prev_at.saturating_sub(10), prev_at).iter().any(|w| is_choice_lead(&w.word)))
 }
 
 /// Mozilla's tri-licence ("MPL 1.1/GPL 2.0/LGPL 2.1" in its block's
@@ -434,7 +584,7 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
     }
     let wider: Vec<String> =
         terms.iter().filter(|t| t.expression.ends_with("-or-later")).map(|t| t.expression.clone()).collect();
-    for t in &mut terms {
+    for t in terms.iter_mut().filter(|t| !t.pinned) {
         if let Some(base) = t.expression.strip_suffix("-only") {
             let later = format!("{base}-or-later");
             if wider.contains(&later) {
@@ -465,7 +615,9 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
     // A licence seen before keeps its group; a new one joins the group of
     // the licence named just before it when the words between offer a
     // choice. "Just before" is that licence's latest mention: "GPL-3.0 ...
-    // see the GNU GPL ... Alternatively, ... Apache" is a choice.
+    // see the GNU GPL ... Alternatively, ... Apache" is a choice. A licence
+    // seen before that is offered as an alternative again merges the two
+    // groups: the file says they are alternatives.
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut group_of: Vec<(String, usize)> = Vec::new();
     let mut prev: Option<(usize, usize, usize)> = None;
@@ -475,12 +627,21 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
         } else {
             t.expression.clone()
         };
+        let choice =
+            |at: usize, end: usize| offers_choice(tokens, covered, at, end, t.at) || eclipse_dual(tokens, at, t.at);
         let group = match group_of.iter().find(|(e, _)| *e == wrapped) {
-            Some(&(_, g)) => g,
+            Some(&(_, g)) => {
+                if let Some((at, end, other)) = prev
+                    && other != g
+                    && choice(at, end)
+                {
+                    let moved = std::mem::take(&mut groups[other]);
+                    groups[g].extend(moved);
+                    group_of.iter_mut().filter(|(_, k)| *k == other).for_each(|(_, k)| *k = g);
+                }
+                g
+            }
             None => {
-                let choice = |at: usize, end: usize| {
-                    offers_choice(tokens, covered, at, end, t.at) || eclipse_dual(tokens, at, t.at)
-                };
                 let g = match prev {
                     Some((at, end, g)) if choice(at, end) => g,
                     _ => {
@@ -511,4 +672,128 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
             .join(" AND ")
     };
     (expression, confidence, names)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use crate::Detector;
+
+    fn detect(text: &str) -> String {
+        static D: OnceLock<Detector> = OnceLock::new();
+        D.get_or_init(Detector::new).detect(text.as_bytes()).expression
+    }
+
+    fn spdx_text(id: &str) -> &'static str {
+        spdx::text::LICENSE_TEXTS.iter().find(|(i, _)| *i == id).map(|(_, t)| *t).expect("known id")
+    }
+
+    /// Words that name no licence and offer no choice, to keep two notices
+    /// apart.
+    const FILLER: &str = "The parser reads the input in one pass, keeps a small table of the names it has seen \
+        and writes the result to the output stream, with a note for every name that is not in the table.";
+
+    #[test]
+    fn an_alternative_licence_inside_a_text_is_a_choice() {
+        let bsd = spdx_text("BSD-3-Clause");
+        let at = bsd.find("THIS SOFTWARE").expect("disclaimer");
+        let text = format!(
+            "{}ALTERNATIVELY, this software may be distributed under the terms of the GNU General Public License, \
+             in which case the provisions of the GPL apply INSTEAD OF those given above.\n\n{}",
+            &bsd[..at],
+            &bsd[at..]
+        );
+        assert_eq!(detect(&text), "BSD-3-Clause OR GPL-1.0-or-later");
+    }
+
+    #[test]
+    fn choice_words_in_the_sentence_of_the_second_licence() {
+        let mpl = format!(
+            "The contents of this file are subject to the Mozilla Public License Version 1.1. {FILLER} {FILLER} \
+             Alternatively, the contents of this file may be used under the terms of the GNU General Public \
+             License Version 2 or later."
+        );
+        assert_eq!(detect(&mpl), "MPL-1.1 OR GPL-2.0-or-later");
+        let lucent = format!(
+            "Use is permitted under the MIT License. {FILLER} {FILLER} This code is also made available under \
+             the Apache License 2.0."
+        );
+        assert_eq!(detect(&lucent), "MIT OR Apache-2.0");
+        // The "or" of a warranty disclaimer offers nothing.
+        let gpl = "You can redistribute it under the terms of the GNU General Public License as published by the \
+            Free Software Foundation; either version 2 of the License, or (at your option) any later version. \
+            It is distributed WITHOUT ANY WARRANTY; without even the implied warranty of MERCHANTABILITY or \
+            FITNESS FOR A PARTICULAR PURPOSE. See the GNU Lesser General Public License for more details.";
+        assert_eq!(detect(gpl), "GPL-2.0-or-later AND LGPL-2.1-or-later");
+    }
+
+    #[test]
+    fn an_alternative_named_again_joins_the_groups() {
+        let text = format!(
+            "This library is offered under the GNU Lesser General Public License version 2.1. {FILLER} \
+             The contents of this file are subject to the Mozilla Public License Version 1.1. {FILLER} \
+             Alternatively, the contents of this file may be used under the terms of the GNU Lesser General \
+             Public License version 2.1."
+        );
+        assert_eq!(detect(&text), "LGPL-2.1-only OR MPL-1.1");
+    }
+
+    #[test]
+    fn pointers_add_nothing_to_the_licence_granted() {
+        let lgpl = "This library is free software; you can redistribute it under the terms of the GNU Lesser \
+            General Public License as published by the Free Software Foundation; either version 2.1 of the \
+            License, or (at your option) any later version. See the GNU General Public License for more details. \
+            You should have received a copy of the GNU General Public License along with this library.";
+        assert_eq!(detect(lgpl), "LGPL-2.1-or-later");
+        let debian = "This package is licensed under the GPLv2 or later. On Debian systems, the complete text of \
+            the GNU General Public License version 2 can be found in /usr/share/common-licenses/GPL-2, \
+            version 3 in /usr/share/common-licenses/GPL-3.";
+        assert_eq!(detect(debian), "GPL-2.0-or-later");
+        // A pointer is all there is to say which version is meant.
+        let docs = "The manual is released under the GNU Free Documentation License, see \
+            /usr/share/common-licenses/GFDL-1.2.";
+        assert_eq!(detect(docs), "GFDL-1.2-only");
+    }
+
+    #[test]
+    fn an_explicit_only_is_not_widened() {
+        let text = "The lowest common denominator is GNU GPL 2 only. Many apps are under GNU GPL 2 or later.";
+        assert_eq!(detect(text), "GPL-2.0-only AND GPL-2.0-or-later");
+    }
+
+    #[test]
+    fn words_of_mail_addresses_are_no_licence_names() {
+        assert_eq!(
+            detect("Questions to someone@mit.edu. Licensed under the Apache License, Version 2.0."),
+            "Apache-2.0"
+        );
+    }
+
+    #[test]
+    fn a_heading_gives_way_to_the_text_under_it() {
+        let text = format!("MIT +no-false-attribs License\n\n{}", spdx_text("MITNFA"));
+        assert_eq!(detect(&text), "MITNFA");
+    }
+
+    #[test]
+    fn licences_listed_inside_an_exception_are_not_granted() {
+        let exception = spdx::text::EXCEPTION_TEXTS
+            .iter()
+            .find(|(i, _)| *i == "RRDtool-FLOSS-exception-2.0")
+            .map(|(_, t)| *t)
+            .expect("known exception");
+        let text = format!(
+            "This program is free software; you can redistribute it and/or modify it under the terms of the GNU \
+             General Public License as published by the Free Software Foundation; either version 2 of the \
+             License, or (at your option) any later version.\n\n{exception}"
+        );
+        assert_eq!(detect(&text), "GPL-2.0-or-later WITH RRDtool-FLOSS-exception-2.0");
+    }
+
+    #[test]
+    fn loose_tags_and_the_lesser_gpl_page() {
+        assert_eq!(detect("// SPDX-License-Identifier: (GPL-2.0+ OR BSD)"), "GPL-2.0-or-later OR BSD-3-Clause");
+        assert_eq!(detect("License: http://www.gnu.org/copyleft/lesser.html"), "LGPL-2.1-or-later");
+    }
 }

@@ -8,6 +8,11 @@
 //! of the GNU licences default, when no version is named, to version 1 "or
 //! later" (a bare "GPL" grants every version), the way ScanCode and the FSF
 //! read it; families where a missing version is a real gap give nothing.
+//!
+//! Not every licence a text names is granted: [`roles`] tells grants from
+//! pointers to a licence's text ("See the GNU General Public License for
+//! more details") and from asides (denials, comparisons, a bare "MIT" in
+//! prose).
 
 use crate::text::Token;
 
@@ -27,6 +32,12 @@ pub struct Mention {
     /// A GNU licence whose version was stated without "only" or "or later"
     /// ("GPL 2.0"): `-only` by default, but a convention may widen it.
     pub unqualified: bool,
+    /// Said to be "only" that version: no "or later" elsewhere widens it.
+    pub pinned: bool,
+    /// A one-word abbreviation with no version ("MIT", "CPL"): also an
+    /// ordinary word or a name elsewhere (German "mit", "the MIT lib", a
+    /// `cpl` group), so it counts only in licence wording (see [`roles`]).
+    pub bare: bool,
 }
 
 enum Rule {
@@ -66,6 +77,8 @@ const FAMILIES: &[Family] = &[
             "gnu lesser general public license",
             "lesser general public license",
             "gnu lesser public license",
+            "lesser gnu general public license",
+            "lesser gnu public license",
             "lesser gpl",
         ],
         rule: Rule::Gnu("LGPL", Some("2.1")),
@@ -155,11 +168,15 @@ const FAMILIES: &[Family] = &[
     },
     // "The BSD license" with no clause count is read, as ScanCode and most
     // registries read it, as the revised (3-clause) licence; so is the Linux
-    // module tag "Dual BSD/GPL". Low confidence: it is a convention.
+    // module tag "Dual BSD/GPL", and the "BSD-style license that can be
+    // found in the LICENSE file" of Go's and Chromium's headers. Low
+    // confidence: it is a convention, and a BSD text in the same file says
+    // which one is meant.
     Family {
-        phrases: &["bsd license", "bsd licensed", "bsd licenses", "dual bsd"],
+        phrases: &["bsd license", "bsd licensed", "bsd licenses", "dual bsd", "bsdstyle license"],
         rule: Rule::Convention("BSD-3-Clause"),
     },
+    Family { phrases: &["mitstyle license"], rule: Rule::Convention("MIT") },
     Family {
         phrases: &["simplified bsd license", "bsd 2 clause", "2 clause bsd", "freebsd license"],
         rule: Rule::Fixed("BSD-2-Clause"),
@@ -169,6 +186,17 @@ const FAMILIES: &[Family] = &[
     Family { phrases: &["the unlicense", "unlicense"], rule: Rule::Fixed("Unlicense") },
     Family { phrases: &["wtfpl"], rule: Rule::Fixed("WTFPL") },
     Family { phrases: &["sil open font license", "open font license", "ofl"], rule: Rule::Versioned("OFL", None) },
+    // The notice every zlib source file carries points to zlib.h's licence.
+    Family {
+        phrases: &["conditions of distribution and use see copyright notice in zlib h"],
+        rule: Rule::Fixed("Zlib"),
+    },
+    // "Ruby License" is its SPDX name (too short for the name table);
+    // `COPYING.ruby` is its file, named the way `COPYING.LGPL` is.
+    Family {
+        phrases: &["ruby license", "copying ruby", "same terms as ruby", "same license as ruby"],
+        rule: Rule::Fixed("Ruby"),
+    },
     Family {
         phrases: &["same terms as perl itself", "same terms as perl"],
         rule: Rule::Fixed("Artistic-1.0-Perl OR GPL-1.0-or-later"),
@@ -296,6 +324,8 @@ impl Phrases {
                         confidence: 0.85,
                         unversioned: None,
                         unqualified: false,
+                        pinned: false,
+                        bare: false,
                     });
                 }
                 Target::Name(id) => {
@@ -307,6 +337,8 @@ impl Phrases {
                         confidence: 0.9,
                         unversioned: None,
                         unqualified: false,
+                        pinned: false,
+                        bare: false,
                     });
                 }
                 Target::Family(f) => {
@@ -320,6 +352,98 @@ impl Phrases {
     }
 }
 
+impl Phrases {
+    /// An `SPDX-License-Identifier:` value, also when it is not a valid
+    /// expression but its author's meaning is plain: an operand may be a
+    /// licence name ("GPL 2.0+", a bare "BSD" read as the BSD licence),
+    /// names with no operator between them are all granted (`AND`).
+    /// `None` when an operand names no licence.
+    pub fn read_tag(&self, tag: &str) -> Option<String> {
+        let valid = |e: String| (e != "NOASSERTION" && e != "NONE").then_some(e);
+        if let Some(e) = valid(sovra_core::license::normalize(tag).expression) {
+            return Some(e);
+        }
+        let spaced = tag.replace('(', " ( ").replace(')', " ) ");
+        let mut out = String::new();
+        let mut name: Vec<&str> = Vec::new();
+        // Whether the last thing written was an operand, which the next
+        // operand must be joined to.
+        let mut after_operand = false;
+        for word in spaced.split_whitespace().chain([")"]) {
+            let op = matches!(word.to_ascii_uppercase().as_str(), "AND" | "OR" | "WITH");
+            if !name.is_empty() && (op || word == "(" || word == ")") {
+                let licences = self.read_names(&name.join(" "))?;
+                if after_operand {
+                    out.push_str(" AND ");
+                }
+                out.push_str(&if licences.len() > 1 {
+                    format!("({})", licences.join(" AND "))
+                } else {
+                    licences.join("")
+                });
+                after_operand = true;
+                name.clear();
+            }
+            match word {
+                "(" => {
+                    if after_operand {
+                        out.push_str(" AND ");
+                    }
+                    out.push('(');
+                    after_operand = false;
+                }
+                ")" => {
+                    out.push(')');
+                    after_operand = true;
+                }
+                _ if op => {
+                    out.push_str(&format!(" {} ", word.to_ascii_uppercase()));
+                    after_operand = false;
+                }
+                _ => name.push(word),
+            }
+        }
+        // The closing bracket added to flush the last operand.
+        out.pop();
+        valid(sovra_core::license::normalize(&out).expression)
+    }
+
+    /// The licences a run of words between a tag's operators names: SPDX
+    /// ids, and names read as notices are.
+    fn read_names(&self, words: &str) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        let mut name: Vec<&str> = Vec::new();
+        let id = |w: &str| spdx::license_id(w.trim_end_matches('+')).is_some() || spdx::exception_id(w).is_some();
+        for w in words.split_whitespace().chain([""]) {
+            if !w.is_empty() && !id(w) {
+                name.push(w);
+                continue;
+            }
+            if !name.is_empty() {
+                // A family named alone ("BSD") is read as "BSD License".
+                let tokens = crate::text::tokenize(&format!("{} license", name.join(" ")));
+                let found = self.scan(&tokens);
+                let explained = |i: usize| {
+                    found.iter().any(|m| m.start <= i && i < m.end)
+                        || i + 1 == tokens.len()
+                        || FILLER.contains(&tokens[i].word.as_str())
+                };
+                if found.is_empty() || !(0..tokens.len()).all(explained) {
+                    return None;
+                }
+                out.extend(found.into_iter().map(|m| m.expression));
+                name.clear();
+            }
+            if spdx::exception_id(w).is_some() {
+                out.push(w.to_string());
+            } else if !w.is_empty() {
+                out.push(sovra_core::license::normalize(w).expression);
+            }
+        }
+        Some(out)
+    }
+}
+
 /// Read the version and qualifier after a family phrase ending at `end`.
 fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Mention> {
     let mention = |expression: String, end: usize, confidence: f32, exception: bool| Mention {
@@ -330,16 +454,28 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
         confidence,
         unversioned: None,
         unqualified: false,
+        pinned: false,
+        // Set below for the rules that read no version.
+        bare: false,
     };
+    let one_word = end == start + 1;
+    let version_after =
+        |tokens: &[Token], end: usize| version_after(tokens, end).or_else(|| version_before(tokens, start, end));
     match rule {
-        Rule::Fixed(expr) => Some(mention(expr.to_string(), end, 0.8, false)),
-        Rule::Convention(expr) => Some(mention(expr.to_string(), end, 0.5, false)),
+        Rule::Fixed(expr) => Some(Mention { bare: one_word, ..mention(expr.to_string(), end, 0.8, false) }),
+        Rule::Convention(expr) => Some(Mention {
+            bare: one_word,
+            // "BSD" of BSD-3-Clause: a BSD text elsewhere says which.
+            unversioned: expr.split_once('-').map(|(family, _)| family),
+            ..mention(expr.to_string(), end, 0.5, false)
+        }),
         Rule::Exception(id) => Some(mention(id.to_string(), end, 0.8, true)),
         Rule::Versioned(base, default) => match version_after(tokens, end) {
             Some((version, after)) => Some(mention(existing_id(&format!("{base}-{version}"))?, after, 0.85, false)),
             None => {
                 let mut m = mention(existing_id(&format!("{base}-{}", (*default)?))?, end, 0.6, false);
                 m.unversioned = Some(*base);
+                m.bare = one_word;
                 Some(m)
             }
         },
@@ -355,6 +491,7 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
             let mut m = mention(id, after, if explicit { 0.85 } else { 0.6 }, false);
             m.unversioned = (!explicit).then_some(*base);
             m.unqualified = explicit && stated.is_none();
+            m.pinned = stated == Some(false);
             Some(m)
         }
     }
@@ -364,11 +501,20 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
 /// (`["apple", "public", "source", "license", "1", "1"]` -> the name and
 /// `1.1`); names of fewer than three words stay whole.
 fn split_version(words: &[String]) -> Option<(Vec<String>, String)> {
-    let digits = words.iter().rev().take_while(|w| w.bytes().all(|b| b.is_ascii_digit())).count();
+    let numeric = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let mut digits = words.iter().rev().take_while(|w| numeric(w)).count();
+    let mut parts: Vec<&str> = words[words.len() - digits..].iter().map(String::as_str).collect();
+    // "v1.0" is the words `v1` `0`.
+    if let Some(major) =
+        words.len().checked_sub(digits + 1).and_then(|k| words[k].strip_prefix('v')).filter(|d| numeric(d))
+    {
+        parts.insert(0, major);
+        digits += 1;
+    }
     let head = &words[..words.len() - digits];
-    let version = match &words[words.len() - digits..] {
+    let version = match parts.as_slice() {
         [major] if major.len() <= 2 => format!("{major}.0"),
-        [major, minor] if major.len() <= 2 && minor.len() == 1 => format!("{major}.{minor}"),
+        [major, minor] if major.len() <= 2 && is_minor(minor) => format!("{major}.{minor}"),
         _ => return None,
     };
     let head = head.strip_suffix(&["version".to_string()]).unwrap_or(head);
@@ -392,6 +538,15 @@ fn version_after(tokens: &[Token], mut i: usize) -> Option<(String, usize)> {
     while i < limit && FILLER.contains(&tokens[i].word.as_str()) {
         i += 1;
     }
+    // A word or two of the licensor's own may stand before an explicit
+    // "version" ("as published by the Free Software Foundation, using
+    // version 2 of the License").
+    if let Some(k) = (1..=2).find(|&k| {
+        tokens.get(i + k).is_some_and(|t| t.word == "version") && tokens[i..=i + k].iter().all(|t| !t.after_stop)
+    }) && tokens.get(i).is_some_and(|t| !t.word.starts_with(|c: char| c.is_ascii_digit()))
+    {
+        i += k + 1;
+    }
     let major = tokens.get(i)?;
     // "v3" is one word.
     let digits = major.word.strip_prefix('v').unwrap_or(&major.word);
@@ -401,7 +556,7 @@ fn version_after(tokens: &[Token], mut i: usize) -> Option<(String, usize)> {
     let mut version = digits.to_string();
     i += 1;
     match tokens.get(i) {
-        Some(minor) if minor.word.len() == 1 && minor.word.bytes().all(|b| b.is_ascii_digit()) => {
+        Some(minor) if is_minor(&minor.word) => {
             version.push('.');
             version.push_str(&minor.word);
             i += 1;
@@ -409,6 +564,22 @@ fn version_after(tokens: &[Token], mut i: usize) -> Option<(String, usize)> {
         _ => version.push_str(".0"),
     }
     Some((version, i))
+}
+
+/// A version named before the licence ("under the terms of version 2 of
+/// the GNU General Public License"), with the position after the name.
+fn version_before(tokens: &[Token], start: usize, end: usize) -> Option<(String, usize)> {
+    let before = &tokens[start.saturating_sub(6)..start];
+    let at = before.iter().rposition(|t| t.word == "version")?;
+    let (version, after) = version_after(before, at + 1)?;
+    let rest: Vec<&str> = before[after..].iter().map(|t| t.word.as_str()).collect();
+    matches!(rest.as_slice(), ["of"] | ["of", "the"]).then_some((version, end))
+}
+
+/// A minor version: one digit ("2.1"), or two with a leading zero
+/// ("1.02": the Lucent licence), which no other version form has.
+fn is_minor(w: &str) -> bool {
+    w.bytes().all(|b| b.is_ascii_digit()) && (w.len() == 1 || (w.len() == 2 && w.starts_with('0')))
 }
 
 /// "or later" / "+" / "only" after a version: `Some(true)` for or-later,
@@ -435,6 +606,112 @@ fn qualifier(tokens: &[Token], i: usize) -> (Option<bool>, usize) {
         }
     }
     (None, i)
+}
+
+/// How a licence named in a text is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Granted, or named with nothing saying otherwise.
+    Grant,
+    /// Pointed to for its text or details ("See the GNU General Public
+    /// License for more details", "You should have received a copy of the
+    /// ...", "the complete text ... can be found in
+    /// /usr/share/common-licenses/GPL-2"): such a sentence names the licence
+    /// a grant elsewhere gives (or, copied carelessly, another one); where
+    /// the file grants a licence, the grant decides.
+    Pointer,
+    /// Named but not granted: denied ("not licensed under the GPL", "the BSD
+    /// license may not apply"), compared with ("compatible with the GNU
+    /// GPL", "unlike the GPL"), or a bare abbreviation outside any licence
+    /// wording ("the MIT lib", German "mit einer").
+    Aside,
+}
+
+/// Words that make a bare abbreviation next to them a licence name.
+const LICENCE_WORDS: &[&str] =
+    &["license", "licenses", "licensed", "licensing", "relicense", "relicensed", "under", "terms", "dual"];
+
+/// The role of each of `mentions`, as [`Phrases::scan`] found them in `tokens`.
+pub fn roles(tokens: &[Token], mentions: &[Mention]) -> Vec<Role> {
+    let mut out: Vec<Role> = Vec::with_capacity(mentions.len());
+    for (k, m) in mentions.iter().enumerate() {
+        // "the GNU Public License (GPL)": the abbreviation is the same name.
+        if let Some(prev) = k.checked_sub(1).map(|j| &mentions[j])
+            && prev.end == m.start
+            && prev.expression == m.expression
+        {
+            out.push(out[k - 1]);
+            continue;
+        }
+        let before = sentence_before(tokens, m.start, 15);
+        let near = &before[before.len().saturating_sub(4)..];
+        let after = sentence_after(tokens, m.end, 4);
+        let pair = |ws: &[Token], a: &str, b: &str| ws.windows(2).any(|w| w[0].word == a && w[1].word == b);
+        let denied = near.iter().any(|t| matches!(t.word.as_str(), "not" | "never")) || pair(after, "not", "apply");
+        let compared = near.iter().any(|t| t.word == "unlike")
+            || ["compatible", "incompatible", "compatibility", "incompatibility", "compared"]
+                .iter()
+                .any(|w| pair(near, w, "with"))
+            || ["contrary", "similar", "compared"].iter().any(|w| pair(near, w, "to"));
+        let role = if denied || compared || (m.bare && !in_licence_wording(tokens, mentions, k)) {
+            Role::Aside
+        } else if pointed_to(before) {
+            Role::Pointer
+        } else {
+            Role::Grant
+        };
+        out.push(role);
+    }
+    out
+}
+
+/// The words of a mention's sentence before it (at most `max`).
+fn sentence_before(tokens: &[Token], start: usize, max: usize) -> &[Token] {
+    if tokens.get(start).is_none_or(|t| t.after_stop) {
+        return &[];
+    }
+    let window = &tokens[start.saturating_sub(max)..start];
+    let from = window.iter().rposition(|t| t.after_stop).unwrap_or(0);
+    &window[from..]
+}
+
+/// The words of a mention's sentence after it (at most `max`).
+fn sentence_after(tokens: &[Token], end: usize, max: usize) -> &[Token] {
+    let window = &tokens[end.min(tokens.len())..(end + max).min(tokens.len())];
+    let to = window.iter().position(|t| t.after_stop).unwrap_or(window.len());
+    &window[..to]
+}
+
+/// Whether the words before a mention point to a licence's text rather
+/// than grant it ("see the", "a copy of the", "the full text of the",
+/// Debian's `common-licenses` directory).
+fn pointed_to(before: &[Token]) -> bool {
+    let near = &before[before.len().saturating_sub(3)..];
+    let pointer_word = |t: &Token| t.word == "see" || t.word == "commonlicenses";
+    let text_of = before[before.len().saturating_sub(10)..]
+        .windows(3)
+        .any(|w| matches!(w[0].word.as_str(), "full" | "complete") && w[1].word == "text" && w[2].word == "of");
+    near.iter().any(pointer_word) || near.windows(2).any(|w| w[0].word == "copy" && w[1].word == "of") || text_of
+}
+
+/// Whether a bare abbreviation stands in licence wording: a licence word
+/// just before it ("License: MIT", "under MIT") or after it in its sentence
+/// ("MIT licensed"), another licence name right next to it ("MIT/GPL"), or
+/// nothing else on its line (a heading) or in the text.
+fn in_licence_wording(tokens: &[Token], mentions: &[Mention], k: usize) -> bool {
+    let m = &mentions[k];
+    let neighbour = mentions.iter().enumerate().any(|(j, o)| {
+        j != k && ((o.end <= m.start && m.start <= o.end + 2) || (m.end <= o.start && o.start <= m.end + 2))
+    });
+    let before = &tokens[m.start.saturating_sub(3)..m.start];
+    let after = sentence_after(tokens, m.end, 3);
+    let line = tokens[m.start].line;
+    let alone = m.start.checked_sub(1).is_none_or(|k| tokens[k].line != line)
+        && tokens.get(m.end).is_none_or(|t| t.line != line);
+    tokens.len() <= 3
+        || alone
+        || neighbour
+        || before.iter().chain(after).any(|t| LICENCE_WORDS.contains(&t.word.as_str()))
 }
 
 /// The licence named by an `SPDX-License-Identifier:` tag on each line,
@@ -506,6 +783,79 @@ mod tests {
         assert_eq!(refs("GNU Lesser General Public License"), ["LGPL-2.1-or-later"]);
         assert_eq!(refs("GNU Library General Public License"), ["LGPL-2.0-or-later"]);
         assert_eq!(refs("Common Development and Distribution License"), ["CDDL-1.0"]);
+    }
+
+    #[test]
+    fn versions_named_around_the_licence() {
+        assert_eq!(
+            refs("the GNU General Public License as published by the Free Software Foundation, using version 2 of the"),
+            ["GPL-2.0-only"]
+        );
+        assert_eq!(
+            refs("under the terms of version 2 of the GNU General Public License as published by"),
+            ["GPL-2.0-only"]
+        );
+        assert_eq!(refs("also made available under the Lucent Public License version 1.02"), ["LPL-1.02"]);
+        assert_eq!(refs("subject to the Netscape Public License Version 1.1 (the NPL)"), ["NPL-1.1"]);
+        assert_eq!(refs("terms of the Lesser Gnu Public License v2.1, which accompanies"), ["LGPL-2.1-only"]);
+        assert_eq!(refs("For conditions of distribution and use, see copyright notice in zlib.h"), ["Zlib"]);
+        assert_eq!(refs("is governed by a BSD-style license that can be found in the LICENSE file"), ["BSD-3-Clause"]);
+        let only = Phrases::build().scan(&tokenize("the GNU GPL 2 only"));
+        assert!(only[0].pinned);
+    }
+
+    fn roles_of(s: &str) -> Vec<(String, Role)> {
+        let tokens = tokenize(s);
+        let found = Phrases::build().scan(&tokens);
+        let roles = roles(&tokens, &found);
+        found.into_iter().map(|m| m.expression).zip(roles).collect()
+    }
+
+    #[test]
+    fn grants_pointers_and_asides() {
+        let grant = |e: &str| (e.to_string(), Role::Grant);
+        let pointer = |e: &str| (e.to_string(), Role::Pointer);
+        let aside = |e: &str| (e.to_string(), Role::Aside);
+        assert_eq!(
+            roles_of("We chose the MIT licence; it is compatible with the GNU GPL."),
+            [grant("MIT"), aside("GPL-1.0-or-later")]
+        );
+        assert_eq!(
+            roles_of("Unlike the GNU Public License (GPL) it asks little."),
+            [aside("GPL-1.0-or-later"), aside("GPL-1.0-or-later")]
+        );
+        assert_eq!(
+            roles_of("The tools are GPL, so the BSD license may not apply to them."),
+            [grant("GPL-1.0-or-later"), aside("BSD-3-Clause")]
+        );
+        assert_eq!(roles_of("Das geht mit einer Lizenz. Written for the MIT lib."), [aside("MIT"), aside("MIT")]);
+        assert_eq!(roles_of("License: MIT"), [grant("MIT")]);
+        assert_eq!(roles_of("MIT\n\nPermission is hereby granted"), [grant("MIT")]);
+        assert_eq!(
+            roles_of("WITHOUT ANY WARRANTY. See the GNU Lesser General Public License for more details."),
+            [pointer("LGPL-2.1-or-later")]
+        );
+        assert_eq!(
+            roles_of("You should have received a copy of the GNU General Public License"),
+            [pointer("GPL-1.0-or-later")]
+        );
+        assert_eq!(
+            roles_of("On Debian, the full text of the GNU GPL is in /usr/share/common-licenses/GPL-2."),
+            [pointer("GPL-1.0-or-later"), pointer("GPL-2.0-only")]
+        );
+    }
+
+    #[test]
+    fn tags_written_loosely() {
+        let p = Phrases::build();
+        assert_eq!(p.read_tag("MIT OR Apache-2.0").as_deref(), Some("MIT OR Apache-2.0"));
+        assert_eq!(p.read_tag("(GPL-2.0+ OR BSD)").as_deref(), Some("GPL-2.0-or-later OR BSD-3-Clause"));
+        assert_eq!(p.read_tag("GPL 2.0+ BSD-3-Clause").as_deref(), Some("GPL-2.0-or-later AND BSD-3-Clause"));
+        assert_eq!(
+            p.read_tag("GPL-2.0 WITH Linux-syscall-note").as_deref(),
+            Some("GPL-2.0-only WITH Linux-syscall-note")
+        );
+        assert_eq!(p.read_tag("Our-Own-Terms"), None);
     }
 
     #[test]

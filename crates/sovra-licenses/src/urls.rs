@@ -14,8 +14,10 @@ pub enum UrlRef {
     /// A licence text's own URL: this SPDX expression.
     Licence(String),
     /// The unversioned page of a GNU licence (`gnu.org/licenses/gpl.html`
-    /// always shows the newest version): the family (`GPL`) without a version.
-    Family(&'static str),
+    /// always shows the newest version): the family (`GPL`) without a
+    /// version, and what it stands for on its own, if anything (the Lesser
+    /// GPL's page, `copyleft/lesser.html`, names the LGPL from 2.1 on).
+    Family(&'static str, Option<&'static str>),
     /// Not the URL of a licence text (a project's own licence file, a home page).
     Other,
 }
@@ -62,6 +64,9 @@ pub fn resolve(url: &str) -> UrlRef {
         "eclipse.org" => eclipse(&segments),
         "creativecommons.org" => creative_commons(&segments),
         "w3.org" => w3c(&segments),
+        // ISC's own licence page (`isc.org/isc-license-1.0.html`, linked from
+        // ISC DHCP's and BIND's notices).
+        "isc.org" => segments.last().filter(|f| f.starts_with("isc-license")).map(|_| "ISC".to_string()),
         "glassfish.dev.java.net" | "glassfish.java.net" | "oracle.com" | "oss.oracle.com" => glassfish(&segments),
         _ => None,
     };
@@ -111,16 +116,17 @@ fn gnu(segments: &[&str]) -> UrlRef {
         Some((n, v)) if v.starts_with(|c: char| c.is_ascii_digit()) => (n, Some(v)),
         _ => (stem, None),
     };
-    let family = match name {
-        "gpl" => "GPL",
-        "lgpl" | "lesser" => "LGPL",
-        "agpl" => "AGPL",
-        "fdl" => "GFDL",
+    let (family, default) = match name {
+        "gpl" => ("GPL", Some("GPL-1.0-or-later")),
+        "lgpl" => ("LGPL", Some("LGPL-2.0-or-later")),
+        "lesser" => ("LGPL", Some("LGPL-2.1-or-later")),
+        "agpl" => ("AGPL", Some("AGPL-1.0-or-later")),
+        "fdl" => ("GFDL", None),
         _ => return UrlRef::Other,
     };
     match version {
         Some(v) => current_id(&format!("{family}-{v}")).map_or(UrlRef::Other, UrlRef::Licence),
-        None => UrlRef::Family(family),
+        None => UrlRef::Family(family, default),
     }
 }
 
@@ -234,6 +240,7 @@ mod tests {
             ("https://glassfish.dev.java.net/public/CDDL+GPL_1_1.html", "CDDL-1.1 OR GPL-2.0-only"),
             ("https://oss.oracle.com/licenses/CDDL+GPL-1.1", "CDDL-1.1 OR GPL-2.0-only"),
             ("http://www.w3.org/Consortium/Legal/2002/copyright-software-20021231", "W3C"),
+            ("http://www.isc.org/isc-license-1.0.html", "ISC"),
         ] {
             assert_eq!(licence(url).as_deref(), Some(want), "{url}");
         }
@@ -241,8 +248,11 @@ mod tests {
 
     #[test]
     fn unversioned_and_project_urls() {
-        assert_eq!(resolve("https://www.gnu.org/licenses/gpl.html"), UrlRef::Family("GPL"));
-        assert_eq!(resolve("http://www.gnu.org/copyleft/lesser.html"), UrlRef::Family("LGPL"));
+        assert_eq!(resolve("https://www.gnu.org/licenses/gpl.html"), UrlRef::Family("GPL", Some("GPL-1.0-or-later")));
+        assert_eq!(
+            resolve("http://www.gnu.org/copyleft/lesser.html"),
+            UrlRef::Family("LGPL", Some("LGPL-2.1-or-later"))
+        );
         for url in [
             "https://github.com/owner/project/blob/main/LICENSE",
             "https://raw.githubusercontent.com/owner/project/master/LICENSE.txt",
