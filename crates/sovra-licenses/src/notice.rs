@@ -185,6 +185,8 @@ const FAMILIES: &[Family] = &[
     Family { phrases: &["isc license"], rule: Rule::Fixed("ISC") },
     Family { phrases: &["the unlicense", "unlicense"], rule: Rule::Fixed("Unlicense") },
     Family { phrases: &["wtfpl"], rule: Rule::Fixed("WTFPL") },
+    // The iMatix licence's own title.
+    Family { phrases: &["sfl license agreement", "sfl license"], rule: Rule::Fixed("iMatix") },
     Family { phrases: &["sil open font license", "open font license", "ofl"], rule: Rule::Versioned("OFL", None) },
     // The notice every zlib source file carries points to zlib.h's licence.
     Family {
@@ -231,6 +233,10 @@ enum Target {
     Family(usize),
     /// The full name of an SPDX licence.
     Name(&'static str),
+    /// A short full name ("OpenSSL License", "Vim License"): its first word
+    /// is often the project's name, so it counts only right after a grant
+    /// ("licensed under the OpenSSL License"), see [`granted_before`].
+    ShortName(&'static str),
     /// The full name of SPDX licences without their version ("Apple Public
     /// Source License" of "... 1.1"), when a notice puts words between
     /// ("Version 1.1"): the version read after it picks the id.
@@ -263,9 +269,14 @@ impl Phrases {
             }
             let words: Vec<String> =
                 crate::text::tokenize(lic.full_name).into_iter().map(|t| t.word).collect();
-            // Short names ("MIT License") are covered by the families; short
-            // generic ones would fire on ordinary prose.
-            if words.len() >= 4 {
+            // Short names ("MIT License") stand for the licence only after a
+            // grant; those that do not say "license" ("SSH short notice")
+            // are too much like prose even there.
+            if words.len() < 4 {
+                if words.len() >= 2 && words.iter().any(|w| w == "license") {
+                    list.push(Phrase { words, target: Target::ShortName(lic.name) });
+                }
+            } else {
                 if let Some((head, version)) = split_version(&words) {
                     match versioned.iter_mut().find(|(h, _)| *h == head) {
                         Some((_, ids)) => ids.push((version, lic.name)),
@@ -328,7 +339,8 @@ impl Phrases {
                         bare: false,
                     });
                 }
-                Target::Name(id) => {
+                Target::ShortName(_) if !granted_before(&tokens[..i]) => {}
+                Target::Name(id) | Target::ShortName(id) => {
                     return Some(Mention {
                         start: i,
                         end: i + n,
@@ -442,6 +454,24 @@ impl Phrases {
         }
         Some(out)
     }
+}
+
+/// Whether the words before a licence name grant it: "licensed under
+/// (the)", "released/distributed/available/provided under", "under the
+/// terms of (the)", "subject to (the)", "governed/covered by".
+fn granted_before(before: &[Token]) -> bool {
+    let words: Vec<&str> = before.iter().rev().take(3).map(|t| t.word.as_str()).collect();
+    let words = match words.split_first() {
+        Some((&"the", rest)) => rest,
+        _ => &words[..],
+    };
+    matches!(
+        words,
+        ["under", "licensed" | "released" | "distributed" | "available" | "provided" | "published", ..]
+            | ["of", "terms" | "conditions", ..]
+            | ["to", "subject", ..]
+            | ["by", "governed" | "covered", ..]
+    )
 }
 
 /// Read the version and qualifier after a family phrase ending at `end`.
@@ -783,6 +813,15 @@ mod tests {
         assert_eq!(refs("GNU Lesser General Public License"), ["LGPL-2.1-or-later"]);
         assert_eq!(refs("GNU Library General Public License"), ["LGPL-2.0-or-later"]);
         assert_eq!(refs("Common Development and Distribution License"), ["CDDL-1.0"]);
+    }
+
+    #[test]
+    fn short_full_names_count_after_a_grant() {
+        assert_eq!(refs("Licensed under the OpenSSL license (the \"License\")"), ["OpenSSL"]);
+        assert_eq!(refs("distributed under the terms of the Vim License."), ["Vim"]);
+        assert_eq!(refs("under the terms of the SFL License Agreement"), ["iMatix"]);
+        // The project's own name in prose is no grant.
+        assert!(refs("The OpenSSL license file is long; the Vim license says").is_empty());
     }
 
     #[test]

@@ -186,12 +186,27 @@ const COPYRIGHT_PROSE: &[&str] = &[
 /// Tokenise a text (already decoded).
 pub fn tokenize(text: &str) -> Vec<Token> {
     let clean = strip_markup(text);
+    let lines: Vec<&str> = clean.lines().collect();
+    let numbers: Vec<Option<u64>> = lines.iter().map(|l| listing_number(l).map(|(n, _)| n)).collect();
     let mut tokens = Vec::new();
-    for (line_no, line) in clean.lines().enumerate() {
-        let line_no = u32::try_from(line_no).unwrap_or(u32::MAX);
+    let mut hyphenated = false;
+    for (i, line) in lines.iter().enumerate() {
+        let line_no = u32::try_from(i).unwrap_or(u32::MAX);
+        // A listing (source with line numbers, a doxygen page) numbers its
+        // lines one after the other; a lone number opening a line is text.
+        let numbered = numbers[i].is_some_and(|n| {
+            (i > 0 && n.checked_sub(1).is_some_and(|p| numbers[i - 1] == Some(p)))
+                || numbers.get(i + 1).is_some_and(|next| *next == Some(n + 1))
+        });
+        let line = match listing_number(line) {
+            Some((_, rest)) if numbered => rest,
+            _ => line,
+        };
         let start = tokens.len();
         words_of(line, line_no, &mut tokens);
-        if is_copyright_statement(&tokens[start..], line) {
+        let joined = std::mem::replace(&mut hyphenated, ends_hyphenated(line)) && join_hyphenated(&mut tokens, start);
+        // A line that goes on with a broken word is no copyright statement.
+        if !joined && is_copyright_statement(&tokens[start..], line) {
             // The statement ends at its first full stop; a licence named
             // after it on the same line ("(c) 2014 X. Licensed under ...") stays.
             let keep = tokens[start..].iter().position(|t| t.after_stop).map(|k| start + k);
@@ -205,6 +220,50 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     }
     drop_all_rights_reserved(&mut tokens);
     tokens
+}
+
+/// A line's leading number as a listing prints it (`00012  text`,
+/// `12: text`, `12| text`), with the rest of the line. `1.` or `(a)` are
+/// section numbers, not this.
+fn listing_number(line: &str) -> Option<(u64, &str)> {
+    let body = line.trim_start();
+    let digits = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
+    if digits == 0 || digits > 9 {
+        return None;
+    }
+    let rest = &body[digits..];
+    if !rest.is_empty() && !rest.starts_with(|c: char| c.is_whitespace() || c == ':' || c == '|') {
+        return None;
+    }
+    Some((body[..digits].parse().ok()?, rest))
+}
+
+/// Whether a line ends in a word broken by a hyphen (`Soft-`).
+fn ends_hyphenated(line: &str) -> bool {
+    let mut tail = line.trim_end().chars().rev();
+    tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic)
+}
+
+/// A word broken at a line end (`Soft-` / `ware`) is one word, as it is
+/// when a hyphen joins two words within a line (`non-infringement` =
+/// `noninfringement`); the line's first word is joined to the last word
+/// kept from the line before, if that line's end survived (a dropped
+/// copyright statement does not). Whether it joined.
+fn join_hyphenated(tokens: &mut Vec<Token>, start: usize) -> bool {
+    let Some(first) = tokens.get(start) else { return false };
+    if start == 0
+        || !first.word.starts_with(char::is_alphabetic)
+        || tokens[start - 1].line.checked_add(1) != Some(first.line)
+    {
+        return false;
+    }
+    let first = tokens.remove(start);
+    let prev = tokens.remove(start - 1);
+    let mut joined = Vec::new();
+    push_word(&(prev.word + &first.word), prev.line, prev.after_stop, prev.after_slash, &mut joined);
+    joined.iter_mut().for_each(|t| t.in_url = prev.in_url);
+    tokens.splice(start - 1..start - 1, joined);
+    true
 }
 
 fn is_copyright_statement(words: &[Token], line: &str) -> bool {
@@ -239,8 +298,8 @@ fn drop_all_rights_reserved(tokens: &mut Vec<Token>) {
 }
 
 /// Split a line into words. A hyphen between two letters joins them
-/// (`non-infringement` = `noninfringement`, also across reflowed lines it
-/// cannot, which is accepted); a `+` right after a word is kept as a word
+/// (`non-infringement` = `noninfringement`; across a line end see
+/// [`join_hyphenated`]); a `+` right after a word is kept as a word
 /// (`GPLv2+`); compact family-version forms (`gplv2`, `lgpl2`) are split.
 fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
     let chars: Vec<char> = line.chars().collect();
@@ -449,6 +508,17 @@ mod tests {
         assert_eq!(slots("This product includes software developed by Acme Labs. Next"), ["acme", "labs"]);
         // Terms, not names.
         assert!(slots("In no event shall the author not be liable; provided by law as required").is_empty());
+    }
+
+    #[test]
+    fn words_broken_at_line_ends_and_listing_numbers() {
+        assert_eq!(words("the Free Soft-\n * ware Foundation; non-\n infringement"), ["the", "free", "software", "foundation", "noninfringement"]);
+        // A dash ending a line is no broken word; nor is a number after one.
+        assert_eq!(words("see below --\nMIT; BSD-\n3 terms"), ["see", "below", "mit", "bsd", "3", "terms"]);
+        assert_eq!(words("00041  under the\n00042  GNU GPL\n00043\n"), ["under", "the", "gnu", "gpl"]);
+        // Section numbers and a lone leading number stay.
+        assert_eq!(words("1. Grant\n2. Terms"), ["1", "grant", "2", "terms"]);
+        assert_eq!(words("version\n2 of the License"), ["version", "2", "of", "the", "license"]);
     }
 
     #[test]
