@@ -68,8 +68,8 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
     // Words any licence text found explains.
     let mut by_texts = vec![false; tokens.len()];
     for m in found.iter().filter(|m| d.index.reference(m.reference).kind == Kind::License) {
-        for &p in &m.positions {
-            by_texts[p..(p + 3).min(tokens.len())].iter_mut().for_each(|e| *e = true);
+        for (e, by) in explained(m, 0, tokens.len()).into_iter().zip(by_texts.iter_mut()) {
+            *by |= e;
         }
     }
     for m in &found {
@@ -188,8 +188,9 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
 }
 
 /// Whether a licence text found has a clause of the file's own inside it:
-/// a long run of words the reference does not have, followed by more of
-/// the reference (or another text found: two texts' spans may overlap), and that names no
+/// a long run of words the reference does not have, with a clause's worth
+/// of the reference on both sides (or of another text found: two texts'
+/// spans may overlap), and that names no
 /// licence (an "Alternatively, ... under the GPL" paragraph names one and is
 /// read as a reference). Such a text is modified, whatever its share.
 fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]) -> bool {
@@ -205,8 +206,12 @@ fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]
     while k < explained.len() {
         let run = explained[k..].iter().take_while(|e| !**e).count();
         // Inside the text, not a tail the SPDX copy lacks (the GPL-2.0's
-        // closing "does not permit incorporating your program..." note).
-        let inside = explained[k + run..].iter().filter(|e| **e).count() >= CLAUSE;
+        // closing "does not permit incorporating your program..." note) nor
+        // a preface that a few of the text's words (its title, the name of
+        // its licensor) drew into the span: a packager's note before the
+        // licence is no edit of it.
+        let inside = explained[k + run..].iter().filter(|e| **e).count() >= CLAUSE
+            && explained[..k].iter().filter(|e| **e).count() >= CLAUSE;
         if run >= RUN && inside && d.phrases.scan(&tokens[start + k..start + k + run]).is_empty() {
             added += run;
         }
@@ -226,12 +231,7 @@ fn precision_without_references(d: &Detector, m: &TextMatch, tokens: &[Token]) -
         return m.precision;
     }
     let (start, end) = (m.span.0, m.span.1.min(tokens.len()));
-    let mut explained = vec![false; end.saturating_sub(start)];
-    for &p in m.positions.iter().filter(|&&p| p >= start) {
-        for q in p..(p + 3).min(end) {
-            explained[q - start] = true;
-        }
-    }
+    let explained = explained(m, start, end);
     let (mut own, mut counted) = (0usize, 0usize);
     let mut k = 0;
     while k < explained.len() {
@@ -253,6 +253,19 @@ fn precision_without_references(d: &Detector, m: &TextMatch, tokens: &[Token]) -
     m.precision.max(own as f32 / counted as f32)
 }
 
+/// Which tokens of `[start, end)` a text match explains: its shingles'
+/// words and the names filling its licensor slots.
+fn explained(m: &TextMatch, start: usize, end: usize) -> Vec<bool> {
+    let mut explained = vec![false; end.saturating_sub(start)];
+    let words = m.positions.iter().map(|&p| (p, p + 3)).chain(m.filled.iter().copied());
+    for (from, to) in words {
+        for q in from.max(start)..to.min(end) {
+            explained[q - start] = true;
+        }
+    }
+    explained
+}
+
 /// Mark the words a licence text explains: its span, except for long runs
 /// it does not match (an inserted "Alternatively, ... under the GPL"
 /// paragraph is the file's own); short ones are the copy's small edits
@@ -260,12 +273,7 @@ fn precision_without_references(d: &Detector, m: &TextMatch, tokens: &[Token]) -
 fn cover_text(m: &TextMatch, covered: &mut [bool]) {
     const INSERTION: usize = 12;
     let (start, end) = (m.span.0, m.span.1.min(covered.len()));
-    let mut explained = vec![false; end.saturating_sub(start)];
-    for &p in &m.positions {
-        for q in p..(p + 3).min(end) {
-            explained[q - start] = true;
-        }
-    }
+    let explained = explained(m, start, end);
     let mut k = 0;
     while k < explained.len() {
         let run = explained[k..].iter().take_while(|e| !**e).count();
@@ -768,6 +776,28 @@ mod tests {
             detect("Questions to someone@mit.edu. Licensed under the Apache License, Version 2.0."),
             "Apache-2.0"
         );
+    }
+
+    #[test]
+    fn a_preface_and_a_licensor_named_in_a_slot_are_no_edit() {
+        let bsd = spdx_text("BSD-3-Clause");
+        let preface = "BSD 3-Clause License, as packaged here by the distribution's maintainers, who keep the \
+            sources of the upstream release unchanged apart from the build files added for the package.";
+        assert_eq!(detect(&format!("{preface}\n\n{bsd}")), "BSD-3-Clause");
+        let named = bsd.replace(
+            "Neither the name of the copyright holder",
+            "Neither the name of the Example Research Institute for Applied Parsing Methods",
+        );
+        assert_eq!(detect(&named), "BSD-3-Clause");
+        // A condition added among the clauses still makes it an edit.
+        let at = bsd.find("THIS SOFTWARE").expect("disclaimer");
+        let edited = format!(
+            "{}4. This software must not be used in any weapons system or by any military organisation \
+             anywhere in the world, whatever the purpose of the use.\n\n{}",
+            &bsd[..at],
+            &bsd[at..]
+        );
+        assert_eq!(detect(&edited), "NOASSERTION");
     }
 
     #[test]

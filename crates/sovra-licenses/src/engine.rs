@@ -110,6 +110,10 @@ pub struct TextMatch {
     /// Where the reference's shingles start inside the span: the words the
     /// text explains (an inserted paragraph between them is the file's own).
     pub positions: Vec<usize>,
+    /// Token ranges `[start, end)` that fill the reference's licensor slots
+    /// (a name the word alignment put where the reference says "the
+    /// author"): explained by the text, though no shingle of it matches.
+    pub filled: Vec<(usize, usize)>,
 }
 
 impl Reference {
@@ -283,14 +287,15 @@ impl Index {
                 break;
             }
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let (k, words) = self.rerank(&scored, &candidates, tokens, &covered);
+            let (k, aligned) = self.rerank(&scored, &candidates, tokens, &covered);
             let (r, c, positions) = candidates.swap_remove(k);
             // Placed by its words no text found before explains.
             let fresh: Vec<usize> = positions.iter().copied().filter(|&p| !covered[p]).collect();
             let mut m = self.placed(r, c, &fresh, tokens.len());
-            if let Some((containment, precision)) = words {
-                m.containment = m.containment.max(containment);
-                m.precision = m.precision.max(precision);
+            if let Some((offset, a)) = aligned {
+                m.containment = m.containment.max(a.containment);
+                m.precision = m.precision.max(a.precision);
+                m.filled = a.fills.iter().map(|&(from, to)| (from + offset, to + offset)).collect();
             }
             if m.containment < accept {
                 if closest.as_ref().is_none_or(|b| b.containment < m.containment) && found.is_empty() {
@@ -313,6 +318,7 @@ impl Index {
             let host = &mut found[h];
             host.span = (host.span.0.min(part.span.0), host.span.1.max(part.span.1));
             host.positions.extend(&part.positions);
+            host.filled.extend(&part.filled);
             host.positions.sort_unstable();
             host.positions.dedup();
             host.precision = host.precision.max(precision_of(&host.positions, host.span));
@@ -328,15 +334,15 @@ impl Index {
     /// renamed holder costs as many as a missing clause, so nested variants
     /// (BSD-2/3/4-Clause, their -UC/-HP/-first-lines forms) score alike. An
     /// alignment with the file tells them apart (see [`align`]). Returns the
-    /// candidate's index and, when aligned, its word containment and
-    /// precision.
+    /// candidate's index and, when aligned, its alignment with the token
+    /// position the aligned window starts at.
     fn rerank(
         &self,
         scored: &[(f32, usize)],
         candidates: &[(usize, f32, Vec<usize>)],
         tokens: &[Token],
         covered: &[bool],
-    ) -> (usize, Option<(f32, f32)>) {
+    ) -> (usize, Option<(usize, Alignment)>) {
         let best = scored[0];
         let rivals: Vec<usize> =
             scored.iter().take(RIVALS).filter(|(s, _)| *s >= best.0 - RIVAL_MARGIN * best.0.abs()).map(|&(_, k)| k).collect();
@@ -356,7 +362,7 @@ impl Index {
             }
         }
         match chosen {
-            Some((_, k, a)) => (k, Some((a.containment, a.precision))),
+            Some((_, k, a)) => (k, Some((lo, a))),
             None => (best.1, None),
         }
     }
@@ -392,7 +398,14 @@ impl Index {
         let first = cluster.first().copied().unwrap_or(0);
         let end = cluster.last().map_or(0, |p| (p + N).min(len));
         let precision = precision_of(cluster, (first, end));
-        TextMatch { reference: r, containment: c, precision, span: (first, end), positions: cluster.to_vec() }
+        TextMatch {
+            reference: r,
+            containment: c,
+            precision,
+            span: (first, end),
+            positions: cluster.to_vec(),
+            filled: Vec::new(),
+        }
     }
 }
 
@@ -462,6 +475,8 @@ struct Alignment {
     /// Share of the file's words, from the first aligned to the last, that
     /// the reference explains: its words and what fills its slots.
     precision: f32,
+    /// Window ranges `[start, end)` that fill the reference's slots.
+    fills: Vec<(usize, usize)>,
 }
 
 /// Align a reference's words with a file window by their longest common
@@ -520,12 +535,14 @@ fn align(words: &[u64], roles: &[Role], window: &[u64]) -> Alignment {
     // words between them (or next to them) are slot words.
     let slot = |i: usize| roles.get(i).is_some_and(|r| matches!(r, Role::Filler | Role::Name));
     let mut explained = pairs.len();
+    let mut fills = Vec::new();
     for w in pairs.windows(2) {
         let ((i0, j0), (i1, j1)) = (w[0], w[1]);
         let gap = j1 - j0 - 1;
-        let fills = if i1 > i0 + 1 { (i0 + 1..i1).all(slot) } else { slot(i0) || slot(i1) };
-        if gap > 0 && gap <= FILL && fills {
+        let fills_slot = if i1 > i0 + 1 { (i0 + 1..i1).all(slot) } else { slot(i0) || slot(i1) };
+        if gap > 0 && gap <= FILL && fills_slot {
             explained += gap;
+            fills.push((j0 + 1, j1));
         }
     }
     let span = match (pairs.first(), pairs.last()) {
@@ -536,6 +553,7 @@ fn align(words: &[u64], roles: &[Role], window: &[u64]) -> Alignment {
         score,
         containment: (n - missing) as f32 / n.max(1) as f32,
         precision: if span == 0 { 0.0 } else { explained as f32 / span as f32 },
+        fills,
     }
 }
 
