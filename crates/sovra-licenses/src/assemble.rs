@@ -125,9 +125,16 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
     let texts: Vec<&TextMatch> =
         found.iter().filter(|m| d.index.reference(m.reference).kind == Kind::License).collect();
     let mut named: Vec<Term> = Vec::new();
+    // A URL on the line of a licence named aside links that name
+    // ("relicense ([MIT](https://opensource.org/licenses/MIT) -> ...").
+    let mut asides: Vec<(u32, &str)> = Vec::new();
     for (m, role) in mentions.iter().zip(roles) {
         let (at, end) = (position(m.start), position(m.end - 1) + 1);
-        if role == Role::Aside || titles_a_text(&texts, d, end, &m.expression) {
+        if role == Role::Aside {
+            asides.push((rest_tokens[m.start].line, m.expression.as_str()));
+            continue;
+        }
+        if titles_a_text(&texts, d, end, &m.expression) {
             continue;
         }
         let mut t = mention_term(m, at, end);
@@ -159,6 +166,7 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
         }
         let (at, end) = (line_position(line), line_position(line + 1));
         match urls::resolve(&url) {
+            UrlRef::Licence(expression) if asides.contains(&(line, expression.as_str())) => {}
             UrlRef::Licence(expression) => {
                 let mut t = Term::new(at, end, expression, 0.9, url);
                 t.from_url = true;
@@ -487,13 +495,23 @@ fn is_choice_lead(w: &str) -> bool {
 /// far the two are apart (an MPL notice, then "Alternatively, the contents
 /// of this file may be used under the terms of the GPL"). A plain "or"
 /// counts only in the next one's sentence: "MIT or GPL", not the "or" of a
-/// warranty disclaimer before "See the LGPL for more details".
-fn offers_choice(tokens: &[Token], covered: &[bool], prev_at: usize, prev_end: usize, next: usize) -> bool {
+/// warranty disclaimer before "See the LGPL for more details". A licence
+/// said to be "preferred" ("GPLv2+ (GPLv3+ preferred)") is one of several
+/// the user may pick from.
+fn offers_choice(tokens: &[Token], covered: &[bool], prev: (usize, usize), next: (usize, usize)) -> bool {
     // How far back a sentence is read.
     const SENTENCE: usize = 40;
+    let ((prev_at, prev_end), (next, next_end)) = (prev, next);
     let free = |from: usize, to: usize| -> Vec<&Token> {
         (from..to.min(tokens.len())).filter(|&i| !covered[i]).map(|i| &tokens[i]).collect()
     };
+    if free(next_end, next_end + 2)
+        .iter()
+        .take_while(|t| !t.after_stop)
+        .any(|t| matches!(t.word.as_str(), "preferred" | "preferably"))
+    {
+        return true;
+    }
     // A licence named inside another's text (an "Alternatively, ... GPL"
     // paragraph in a BSD text) is judged by the words just before it.
     let start = if prev_end <= next { prev_end } else { next.saturating_sub(12) };
@@ -636,7 +654,7 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
             t.expression.clone()
         };
         let choice =
-            |at: usize, end: usize| offers_choice(tokens, covered, at, end, t.at) || eclipse_dual(tokens, at, t.at);
+            |at: usize, end: usize| offers_choice(tokens, covered, (at, end), (t.at, t.end)) || eclipse_dual(tokens, at, t.at);
         let group = match group_of.iter().find(|(e, _)| *e == wrapped) {
             Some(&(_, g)) => {
                 if let Some((at, end, other)) = prev
@@ -745,6 +763,28 @@ mod tests {
              Public License version 2.1."
         );
         assert_eq!(detect(&text), "LGPL-2.1-only OR MPL-1.1");
+    }
+
+    #[test]
+    fn mentions_that_grant_nothing() {
+        // An exception's name refers to the licence it amends.
+        let exception = "This plugin is distributed under the GPL v2. The build does not use the \
+            runtime library exception to the GPL v3, which we may choose not to rely on.";
+        assert_eq!(detect(exception), "GPL-2.0-only");
+        // The old licence of a relicensing, and its link, are history.
+        let changelog = "## 2.0\n- relicensed ([Apache-2.0](https://spdx.org/licenses/Apache-2.0.html) to \
+            [MIT](https://opensource.org/licenses/MIT))\n";
+        assert_eq!(detect(changelog), "MIT");
+        assert_eq!(detect("This tool is now licensed under the MIT license (previously GPLv2)."), "MIT");
+        // A template's suggestions, then its own choice.
+        let template = "meta:\n  # Some suggested licenses:\n  # - MIT\n  # - GPLv3\n  license: EPL 2.0\n";
+        assert_eq!(detect(template), "EPL-2.0");
+    }
+
+    #[test]
+    fn a_preferred_licence_is_one_of_the_alternatives() {
+        let notice = "You may use this file under the MIT license or the LGPLv2.1+ (LGPLv3+ preferred).";
+        assert_eq!(detect(notice), "MIT OR LGPL-2.1-or-later OR LGPL-3.0-or-later");
     }
 
     #[test]

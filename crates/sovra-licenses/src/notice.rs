@@ -194,9 +194,10 @@ const FAMILIES: &[Family] = &[
         rule: Rule::Fixed("Zlib"),
     },
     // "Ruby License" is its SPDX name (too short for the name table);
-    // `COPYING.ruby` is its file, named the way `COPYING.LGPL` is.
+    // `COPYING.ruby` or `LICENSE.RUBY` is its file, named the way
+    // `COPYING.LGPL` is.
     Family {
-        phrases: &["ruby license", "copying ruby", "same terms as ruby", "same license as ruby"],
+        phrases: &["ruby license", "copying ruby", "license ruby", "same terms as ruby", "same license as ruby"],
         rule: Rule::Fixed("Ruby"),
     },
     Family {
@@ -683,7 +684,12 @@ pub fn roles(tokens: &[Token], mentions: &[Mention]) -> Vec<Role> {
                 .iter()
                 .any(|w| pair(near, w, "with"))
             || ["contrary", "similar", "compared"].iter().any(|w| pair(near, w, "to"));
-        let role = if denied || compared || (m.bare && !in_licence_wording(tokens, mentions, k)) {
+        let role = if denied
+            || compared
+            || suggested(tokens, m.start)
+            || superseded(tokens, m.start)
+            || (m.bare && !in_licence_wording(tokens, mentions, k))
+        {
             Role::Aside
         } else if pointed_to(before) {
             Role::Pointer
@@ -712,16 +718,52 @@ fn sentence_after(tokens: &[Token], end: usize, max: usize) -> &[Token] {
     &window[..to]
 }
 
+/// Whether a mention is the licence a relicensing replaced ("relicensed
+/// from MIT to ISC", "changed the license from X to Y", "relicense (MIT ->
+/// ISC)", "now under Y (previously X)"): only the new licence holds. The
+/// new one is the licence introduced by "to", "under" or "as".
+fn superseded(tokens: &[Token], start: usize) -> bool {
+    let before = sentence_before(tokens, start, 15);
+    if before[before.len().saturating_sub(3)..].iter().any(|t| matches!(t.word.as_str(), "previously" | "formerly")) {
+        return true;
+    }
+    let relicensing = |w: &[Token]| {
+        matches!(w[0].word.as_str(), "relicense" | "relicensed" | "relicensing")
+            || (matches!(w[0].word.as_str(), "changed" | "switched") && w[1..].iter().any(|t| t.word == "license"))
+            || (w[0].word == "license" && w[1..].iter().any(|t| t.word == "changed"))
+    };
+    (0..before.len())
+        .rposition(|i| relicensing(&before[i..(i + 3).min(before.len())]))
+        .is_some_and(|at| !before[at..].iter().any(|t| matches!(t.word.as_str(), "to" | "under" | "as")))
+}
+
+/// Whether a mention is one of a list of licences offered as examples,
+/// under a heading such as "Some suggested licenses:" (a template's
+/// comment), or in a sentence that says so.
+fn suggested(tokens: &[Token], start: usize) -> bool {
+    let sentence = sentence_before(tokens, start, 15);
+    let opening = start - sentence.len();
+    let heading = &tokens[opening.saturating_sub(4)..start];
+    let offered = |t: &Token| matches!(t.word.as_str(), "suggested" | "example" | "examples");
+    (0..heading.len()).any(|i| {
+        offered(&heading[i])
+            && heading[i + 1..(i + 3).min(heading.len())].iter().any(|t| t.word == "license" || t.word == "licenses")
+    })
+}
+
 /// Whether the words before a mention point to a licence's text rather
 /// than grant it ("see the", "a copy of the", "the full text of the",
-/// Debian's `common-licenses` directory).
+/// Debian's `common-licenses` directory), or name an exception to it
+/// ("gcc's library exception to the GPL v3": the exception's name, which
+/// says nothing of the file's own licence).
 fn pointed_to(before: &[Token]) -> bool {
     let near = &before[before.len().saturating_sub(3)..];
     let pointer_word = |t: &Token| t.word == "see" || t.word == "commonlicenses";
     let text_of = before[before.len().saturating_sub(10)..]
         .windows(3)
         .any(|w| matches!(w[0].word.as_str(), "full" | "complete") && w[1].word == "text" && w[2].word == "of");
-    near.iter().any(pointer_word) || near.windows(2).any(|w| w[0].word == "copy" && w[1].word == "of") || text_of
+    let pair = |a: &str, b: &str| near.windows(2).any(|w| w[0].word == a && w[1].word == b);
+    near.iter().any(pointer_word) || pair("copy", "of") || pair("exception", "to") || pair("exceptions", "to") || text_of
 }
 
 /// Whether a bare abbreviation stands in licence wording: a licence word
@@ -804,6 +846,7 @@ mod tests {
         assert_eq!(refs("subject to the Apple Public Source License Version 1.1 (the License)"), ["APSL-1.1"]);
         assert_eq!(refs("the Apple Public Source License, Version 2.0"), ["APSL-2.0"]);
         assert_eq!(refs("with the Classpath exception"), ["Classpath-exception-2.0"]);
+        assert_eq!(refs("the files in lib/ are under LICENSE.RUBY"), ["Ruby"]);
         // An unversioned Apache licence is a gap, not a guess.
         assert!(refs("under the Apache License").is_empty());
         assert!(refs("Licensed to the Apache Software Foundation (ASF) under one").is_empty());
