@@ -71,9 +71,32 @@ pub fn resolve(url: &str) -> UrlRef {
         _ => None,
     };
     let fallback = || sovra_core::license::lookup_alias(url).map(str::to_string);
-    match from_rules.or_else(fallback) {
+    match from_rules.or_else(fallback).or_else(|| named_file(segments.last()?)) {
         Some(expression) => UrlRef::Licence(expression),
         None => UrlRef::Other,
+    }
+}
+
+/// A licence file named after its licence, wherever it is hosted:
+/// `LICENSE-MIT`, `LICENSE.MIT`, `MIT-LICENSE.txt`, `LICENSE-APACHE`,
+/// `UNLICENSE`, `LICENSE-BSD-3-Clause.md`. Projects that ship several
+/// licences name the files so, and the name is the licence's id (or, for
+/// `APACHE`, the one Apache licence still in use). A family name without a
+/// version (`LICENSE-GPL`, `LICENSE.BSD`) names no one licence.
+fn named_file(file: &str) -> Option<String> {
+    let stem = strip_extension(file);
+    if stem == "unlicense" {
+        return Some("Unlicense".to_string());
+    }
+    let rest = ["license", "licence"].iter().find_map(|word| {
+        let rest = stem.strip_prefix(word).map(|r| r.strip_prefix(['-', '.', '_']))
+            .or_else(|| stem.strip_suffix(word).map(|r| r.strip_suffix(['-', '.', '_'])))?;
+        rest.filter(|r| !r.is_empty())
+    })?;
+    match rest {
+        "apache" | "apache2" => Some("Apache-2.0".to_string()),
+        // `LICENSE-GPL-2.0` holds the text, not the "only" or "or later" choice.
+        _ => current_id(rest).filter(|id| !id.ends_with("-only") || rest.ends_with("only")),
     }
 }
 
@@ -241,6 +264,12 @@ mod tests {
             ("https://oss.oracle.com/licenses/CDDL+GPL-1.1", "CDDL-1.1 OR GPL-2.0-only"),
             ("http://www.w3.org/Consortium/Legal/2002/copyright-software-20021231", "W3C"),
             ("http://www.isc.org/isc-license-1.0.html", "ISC"),
+            // Files named after their licence, on any host.
+            ("https://github.com/o/r/blob/master/LICENSE.MIT", "MIT"),
+            ("https://github.com/o/r/blob/master/LICENSE-APACHE", "Apache-2.0"),
+            ("https://example.org/src/MIT-LICENSE.txt", "MIT"),
+            ("https://github.com/o/r/blob/master/UNLICENSE.txt", "Unlicense"),
+            ("https://example.org/LICENSE_BSD-3-Clause.md", "BSD-3-Clause"),
         ] {
             assert_eq!(licence(url).as_deref(), Some(want), "{url}");
         }
@@ -258,6 +287,11 @@ mod tests {
             "https://raw.githubusercontent.com/owner/project/master/LICENSE.txt",
             "https://example.org/licenses/ours.html",
             "https://www.gnu.org/philosophy/free-sw.html",
+            // A family without a version, or no licence name at all.
+            "https://github.com/o/r/blob/master/LICENSE.GPL",
+            "https://github.com/o/r/blob/master/LICENSE-BSD",
+            "https://github.com/o/r/blob/master/LICENSE-2.0.txt",
+            "https://github.com/o/r/blob/master/LICENSE-ours",
         ] {
             assert_eq!(resolve(url), UrlRef::Other, "{url}");
         }
