@@ -107,10 +107,22 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
 
     // A tag that cannot be read as an expression leaves its words to be
     // read as a notice.
-    let tags: Vec<(u32, String, String)> = notice::spdx_tags(&text)
+    let mut tags: Vec<(u32, String, String, f32)> = notice::spdx_tags(&text)
         .into_iter()
-        .filter_map(|(line, tag)| Some((line, d.phrases.read_tag(&tag)?, tag)))
+        .filter_map(|(line, tag)| {
+            Some((line, d.phrases.read_tag(&tag)?, format!("SPDX-License-Identifier: {tag}"), 1.0))
+        })
         .collect();
+    // A licence field's value counts as a tag when it is a declared licence
+    // string; any other value ("see COPYING", a bare "GPL") is read as
+    // words, and a URL by the rules of `urls`.
+    for (line, field, value) in notice::licence_fields(&text) {
+        let expression = sovra_core::license::normalize(&value).expression;
+        let declared = expression != "NOASSERTION" && expression != "NONE" && !expression.contains("LicenseRef-");
+        if declared && !value.contains("://") {
+            tags.push((line, expression, format!("{field}: {value}"), 0.9));
+        }
+    }
     let emails = in_emails(&text, &tokens);
     for (i, t) in tokens.iter().enumerate() {
         if t.in_url || emails[i] || tags.iter().any(|(line, ..)| *line == t.line) {
@@ -126,12 +138,14 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
         found.iter().filter(|m| d.index.reference(m.reference).kind == Kind::License).collect();
     let mut named: Vec<Term> = Vec::new();
     // A URL on the line of a licence named aside links that name
-    // ("relicense ([MIT](https://opensource.org/licenses/MIT) -> ...").
-    let mut asides: Vec<(u32, &str)> = Vec::new();
+    // ("relicense ([MIT](https://opensource.org/licenses/MIT) -> ...");
+    // so does one anywhere in the file for a licence named in full words
+    // only aside (a footnote list: "first published under the GPL [7]").
+    let mut asides: Vec<(u32, &str, bool)> = Vec::new();
     for (m, role) in mentions.iter().zip(roles) {
         let (at, end) = (position(m.start), position(m.end - 1) + 1);
         if role == Role::Aside {
-            asides.push((rest_tokens[m.start].line, m.expression.as_str()));
+            asides.push((rest_tokens[m.start].line, m.expression.as_str(), m.bare));
             continue;
         }
         if titles_a_text(&texts, d, end, &m.expression) {
@@ -147,9 +161,8 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
     terms.extend(named);
 
     let line_position = |line: u32| tokens.iter().position(|t| t.line >= line).unwrap_or(tokens.len());
-    for (line, expression, tag) in tags {
-        let name = format!("SPDX-License-Identifier: {tag}");
-        terms.push(Term::new(line_position(line), line_position(line + 1), expression, 1.0, name));
+    for (line, expression, name, confidence) in tags {
+        terms.push(Term::new(line_position(line), line_position(line + 1), expression, confidence, name));
     }
     drop_redundant_pointers(&mut terms);
     let text_lines: Vec<(u32, u32)> = found
@@ -165,8 +178,12 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
             continue;
         }
         let (at, end) = (line_position(line), line_position(line + 1));
+        let cited = |names: &dyn Fn(&str) -> bool| {
+            asides.iter().any(|&(at, e, bare)| names(e) && (at == line || !bare))
+        };
         match urls::resolve(&url) {
-            UrlRef::Licence(expression) if asides.contains(&(line, expression.as_str())) => {}
+            UrlRef::Licence(expression) if cited(&|e| e == expression) => {}
+            UrlRef::Family(family, _) if cited(&|e| is_version_of(e, family)) => {}
             UrlRef::Licence(expression) => {
                 let mut t = Term::new(at, end, expression, 0.9, url);
                 t.from_url = true;
@@ -406,9 +423,6 @@ fn nothing_found(d: &Detector, tokens: &[Token], near: Option<&TextMatch>, unkno
 /// its family (one version: that one; several: it adds nothing); a URL
 /// that only repeats a licence named in words adds nothing either.
 fn settle_versions(terms: &mut Vec<Term>) {
-    let is_version_of = |e: &str, family: &str| {
-        e.strip_prefix(family).and_then(|r| r.strip_prefix('-')).is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
-    };
     let stated: Vec<String> = terms
         .iter()
         .filter(|t| t.unversioned.is_none() && !t.exception)
@@ -450,6 +464,13 @@ fn settle_versions(terms: &mut Vec<Term>) {
     }
     let mut keep = drop.iter().map(|d| !d);
     terms.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// Whether an id is a version of a family (`GPL-3.0-only` of `GPL`).
+fn is_version_of(id: &str, family: &str) -> bool {
+    id.strip_prefix(family)
+        .and_then(|r| r.strip_prefix('-'))
+        .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 fn licence_ids(expression: &str) -> Vec<String> {
@@ -554,6 +575,17 @@ fn offers_choice(tokens: &[Token], covered: &[bool], prev: (usize, usize), next:
         || (between.len() <= 8 && free(prev_at.saturating_sub(10), prev_at).iter().any(|w| is_choice_lead(&w.word)))
 }
 
+/// Whether the words right after a licence say that the licences just
+/// named apply each to its own part ("GPL or LGPL respectively",
+/// "accordingly").
+fn applies_respectively(tokens: &[Token], covered: &[bool], end: usize) -> bool {
+    (end..(end + 3).min(tokens.len()))
+        .filter(|&i| !covered[i])
+        .map(|i| &tokens[i])
+        .take_while(|t| !t.after_stop)
+        .any(|t| matches!(t.word.as_str(), "respectively" | "accordingly"))
+}
+
 /// Mozilla's tri-licence ("MPL 1.1/GPL 2.0/LGPL 2.1" in its block's
 /// header) grants, by its boilerplate, the GPL 2.0 and LGPL 2.1 "or later":
 /// a GPL or LGPL named without qualifier right next to an MPL 1.x by a
@@ -646,20 +678,33 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
     // groups: the file says they are alternatives.
     let mut groups: Vec<Vec<String>> = Vec::new();
     let mut group_of: Vec<(String, usize)> = Vec::new();
-    let mut prev: Option<(usize, usize, usize)> = None;
-    for t in licences {
+    // Two licences said to apply "respectively" are each some part's
+    // licence wherever the file names the pair ("may fall under GPL or
+    // LGPL ... published under GPL or LGPL accordingly").
+    let respective: Vec<(&str, &str)> = licences
+        .windows(2)
+        .filter(|w| applies_respectively(tokens, covered, w[1].end))
+        .flat_map(|w| {
+            let (a, b) = (w[0].expression.as_str(), w[1].expression.as_str());
+            [(a, b), (b, a)]
+        })
+        .collect();
+    let mut prev: Option<(usize, usize, usize, &str)> = None;
+    for t in &licences {
         let wrapped = if t.expression.contains(" OR ") || t.expression.contains(" AND ") {
             format!("({})", t.expression)
         } else {
             t.expression.clone()
         };
-        let choice =
-            |at: usize, end: usize| offers_choice(tokens, covered, (at, end), (t.at, t.end)) || eclipse_dual(tokens, at, t.at);
+        let choice = |at: usize, end: usize, before: &str| {
+            (offers_choice(tokens, covered, (at, end), (t.at, t.end)) || eclipse_dual(tokens, at, t.at))
+                && !respective.contains(&(before, t.expression.as_str()))
+        };
         let group = match group_of.iter().find(|(e, _)| *e == wrapped) {
             Some(&(_, g)) => {
-                if let Some((at, end, other)) = prev
+                if let Some((at, end, other, before)) = prev
                     && other != g
-                    && choice(at, end)
+                    && choice(at, end, before)
                 {
                     let moved = std::mem::take(&mut groups[other]);
                     groups[g].extend(moved);
@@ -669,7 +714,7 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
             }
             None => {
                 let g = match prev {
-                    Some((at, end, g)) if choice(at, end) => g,
+                    Some((at, end, g, before)) if choice(at, end, before) => g,
                     _ => {
                         groups.push(Vec::new());
                         groups.len() - 1
@@ -680,7 +725,7 @@ fn combine(mut terms: Vec<Term>, tokens: &[Token], covered: &[bool]) -> (String,
                 g
             }
         };
-        prev = Some((t.at, t.end, group));
+        prev = Some((t.at, t.end, group, t.expression.as_str()));
     }
     // The same licence alone in two groups (an AND of one thing) is one.
     groups.retain(|g| !g.is_empty());
@@ -719,6 +764,37 @@ mod tests {
     /// apart.
     const FILLER: &str = "The parser reads the input in one pass, keeps a small table of the names it has seen \
         and writes the result to the output stream, with a note for every name that is not in the table.";
+
+    #[test]
+    fn licences_that_apply_respectively_are_all_granted() {
+        assert_eq!(
+            detect(
+                "The tools here may be under the GPL or the LGPL. Programs linking them are released under \
+                 the GPL or LGPL accordingly."
+            ),
+            "GPL-1.0-or-later AND LGPL-2.0-or-later"
+        );
+        assert_eq!(detect("You may use it under the MIT License or the ISC License."), "MIT OR ISC");
+    }
+
+    #[test]
+    fn a_link_to_a_licence_named_aside_grants_nothing() {
+        assert_eq!(
+            detect("It was first released under the GNU General Public License version 3 [1]. In 2014 it was \
+                    republished under the MIT License [2].\n\n[1]: https://www.gnu.org/licenses/gpl.html\n\
+                    [2]: https://opensource.org/licenses/MIT\n"),
+            "MIT"
+        );
+    }
+
+    #[test]
+    fn a_declared_licence_field_is_a_grant() {
+        assert_eq!(
+            detect("Name: tool\nVersion: 2.0\nLicense: GPL-2.0-or-later AND Zlib\nGroup: Utilities\n"),
+            "GPL-2.0-or-later AND Zlib"
+        );
+        assert_eq!(detect("Name: tool\nVersion: 2.0\nRelease: 3\nCopyright: ISC\n"), "ISC");
+    }
 
     #[test]
     fn an_alternative_licence_inside_a_text_is_a_choice() {

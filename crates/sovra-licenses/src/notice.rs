@@ -513,6 +513,7 @@ fn resolve(rule: &Rule, tokens: &[Token], start: usize, end: usize) -> Option<Me
         Rule::Gnu(base, default) => {
             let (version, after, explicit) = match version_after(tokens, end) {
                 Some((v, after)) => (v, after, true),
+                None if *base == "GPL" && points_to_linux_copying(tokens, end) => ("2.0".to_string(), end, true),
                 None => (default.map(str::to_string)?, end, false),
             };
             let (stated, after) = qualifier(tokens, after);
@@ -552,6 +553,27 @@ fn split_version(words: &[String]) -> Option<(Vec<String>, String)> {
     (head.len() >= 3).then(|| (head.to_vec(), version))
 }
 
+/// Whether the words after an unversioned GPL point to the Linux kernel's
+/// `COPYING` ("See the file COPYING in the main directory of the Linux
+/// distribution for more details", the kernel's old boilerplate): that
+/// file grants the GPL version 2, which names its version the way "GPL
+/// version 2" would.
+fn points_to_linux_copying(tokens: &[Token], end: usize) -> bool {
+    // How far the pointer may follow the name, and how far its file is
+    // from the word "Linux".
+    const POINTER: usize = 16;
+    const PLACE: usize = 10;
+    let after = &tokens[end.min(tokens.len())..(end + POINTER).min(tokens.len())];
+    (1..after.len()).any(|k| {
+        after[k].word == "copying"
+            && matches!(after[k - 1].word.as_str(), "file" | "see")
+            && after[k + 1..(k + 1 + PLACE).min(after.len())]
+                .iter()
+                .take_while(|t| !t.after_stop)
+                .any(|t| t.word == "linux")
+    })
+}
+
 /// `1` -> `1.0`, then whichever of `X-1.0`/`X-1` the list has.
 fn existing_id(candidate: &str) -> Option<String> {
     if spdx::license_id(candidate).is_some_and(|l| !l.is_deprecated()) {
@@ -563,7 +585,8 @@ fn existing_id(candidate: &str) -> Option<String> {
 }
 
 /// A version after a family phrase: up to four filler words, then a number
-/// and an optional single-digit minor (`2 1` from "2.1").
+/// and an optional minor joined to it by a point (`2 1` from "2.1"; the
+/// "3" and "7" of "version 3. [7]" are a version and a footnote).
 fn version_after(tokens: &[Token], mut i: usize) -> Option<(String, usize)> {
     let limit = (i + 10).min(tokens.len());
     while i < limit && FILLER.contains(&tokens[i].word.as_str()) {
@@ -587,7 +610,7 @@ fn version_after(tokens: &[Token], mut i: usize) -> Option<(String, usize)> {
     let mut version = digits.to_string();
     i += 1;
     match tokens.get(i) {
-        Some(minor) if is_minor(&minor.word) => {
+        Some(minor) if minor.after_point && is_minor(&minor.word) => {
             version.push('.');
             version.push_str(&minor.word);
             i += 1;
@@ -622,7 +645,8 @@ fn qualifier(tokens: &[Token], i: usize) -> (Option<bool>, usize) {
             break;
         }
         match t.word.as_str() {
-            "+" if k == 0 => return (Some(true), i + 1),
+            // An SPDX id in prose: "GPL-2.0-or-later" is one hyphenated word.
+            "+" | "orlater" if k == 0 => return (Some(true), i + 1),
             "later" | "newer" | "higher" | "greater"
                 if window[..k].iter().any(|w| w.word == "or" || w.word == "and") =>
             {
@@ -721,10 +745,28 @@ fn sentence_after(tokens: &[Token], end: usize, max: usize) -> &[Token] {
 /// Whether a mention is the licence a relicensing replaced ("relicensed
 /// from MIT to ISC", "changed the license from X to Y", "relicense (MIT ->
 /// ISC)", "now under Y (previously X)"): only the new licence holds. The
-/// new one is the licence introduced by "to", "under" or "as".
+/// new one is the licence introduced by "to", "under" or "as". So is the
+/// licence a work was first published under when the text goes on to say
+/// it was republished under another ("initially published under the GPL
+/// ... In 2010 republished under the OFL").
 fn superseded(tokens: &[Token], start: usize) -> bool {
+    // How far after the first publication its republication is looked for.
+    const HISTORY: usize = 80;
     let before = sentence_before(tokens, start, 15);
     if before[before.len().saturating_sub(3)..].iter().any(|t| matches!(t.word.as_str(), "previously" | "formerly")) {
+        return true;
+    }
+    let published = |w: &Token| matches!(w.word.as_str(), "published" | "released" | "licensed" | "distributed");
+    // A publication's date and place may stand between ("initially
+    // published on the 6th of July 2009 on the author's website under").
+    let before = sentence_before(tokens, start, 30);
+    let first = before.iter().any(|t| matches!(t.word.as_str(), "initially" | "originally"))
+        || before.windows(2).any(|w| w[0].word == "first" && published(&w[1]));
+    if first
+        && tokens[start..(start + HISTORY).min(tokens.len())]
+            .iter()
+            .any(|t| matches!(t.word.as_str(), "republished" | "rereleased" | "relicensed" | "relicenced"))
+    {
         return true;
     }
     let relicensing = |w: &[Token]| {
@@ -804,6 +846,34 @@ pub fn spdx_tags(text: &str) -> Vec<(u32, String)> {
     out
 }
 
+/// The values of licence fields, as (line number, field, value): a line
+/// that opens (after a comment leader) with `License:` (RPM spec, Debian
+/// copyright, PKG-INFO, many headers), `Licence:`, `Licenses:` or
+/// `License-Expression:`; in an RPM spec's preamble (its `Name:`,
+/// `Version:` and `Release:` tags) also `Copyright:`, the licence tag of
+/// RPM before `License:` replaced it.
+pub fn licence_fields(text: &str) -> Vec<(u32, String, String)> {
+    const FIELDS: &[&str] = &["license", "licence", "licenses", "license-expression"];
+    let field = |line: &str| -> Option<(String, String)> {
+        let body = line.trim_start_matches(|c: char| c.is_whitespace() || "#*/;%!-".contains(c));
+        let (name, value) = body.split_once(':')?;
+        let value = value.trim();
+        (!value.is_empty() && !name.contains(char::is_whitespace)).then(|| (name.to_string(), value.to_string()))
+    };
+    let fields: Vec<Option<(String, String)>> = text.lines().map(field).collect();
+    let has = |tag: &str| fields.iter().flatten().any(|(name, _)| name.eq_ignore_ascii_case(tag));
+    let spec = has("name") && has("version") && has("release");
+    let mut out = Vec::new();
+    for (n, f) in fields.into_iter().enumerate() {
+        let Some((name, value)) = f else { continue };
+        let lower = name.to_ascii_lowercase();
+        if FIELDS.contains(&lower.as_str()) || (spec && lower == "copyright") {
+            out.push((u32::try_from(n).unwrap_or(u32::MAX), name, value));
+        }
+    }
+    out
+}
+
 /// The URLs in a text, as (line number, URL).
 pub fn urls(text: &str) -> Vec<(u32, String)> {
     let mut out = Vec::new();
@@ -856,6 +926,39 @@ mod tests {
         assert_eq!(refs("GNU Lesser General Public License"), ["LGPL-2.1-or-later"]);
         assert_eq!(refs("GNU Library General Public License"), ["LGPL-2.0-or-later"]);
         assert_eq!(refs("Common Development and Distribution License"), ["CDDL-1.0"]);
+    }
+
+    #[test]
+    fn a_version_is_digits_joined_by_a_point() {
+        // "3" is the version, "[7]" a footnote.
+        assert_eq!(refs("under the GNU General Public License version 3. [7] Then we moved."), ["GPL-3.0-only"]);
+        assert_eq!(refs("the GNU Lesser General Public License version 2.1"), ["LGPL-2.1-only"]);
+        assert_eq!(refs("See LGPL-2.1-or-later in prose"), ["LGPL-2.1-or-later"]);
+    }
+
+    #[test]
+    fn the_linux_copying_file_is_the_gpl_version_2() {
+        assert_eq!(
+            refs("This driver is subject to the terms of the GNU General Public License. See the file \
+                  COPYING in the top directory of the Linux kernel source for details."),
+            ["GPL-2.0-only"]
+        );
+        // A project's own COPYING says nothing of the version.
+        assert_eq!(
+            refs("subject to the GNU General Public License. See the file COPYING in the main directory of this \
+                  package."),
+            ["GPL-1.0-or-later"]
+        );
+    }
+
+    #[test]
+    fn licence_fields_and_rpm_copyright() {
+        let fields = |s: &str| licence_fields(s).into_iter().map(|(_, f, v)| format!("{f}={v}")).collect::<Vec<_>>();
+        assert_eq!(fields("Name: tool\nVersion: 2\nLicense: BSD-2-Clause\n"), ["License=BSD-2-Clause"]);
+        assert_eq!(fields(" * Licence: MPL-2.0\n"), ["Licence=MPL-2.0"]);
+        // RPM's old licence tag, only in a spec's preamble.
+        assert_eq!(fields("Name: tool\nVersion: 2\nRelease: 1\nCopyright: Zlib\n"), ["Copyright=Zlib"]);
+        assert!(fields("Files: *\nCopyright: Zlib\n").is_empty());
     }
 
     #[test]
@@ -920,6 +1023,14 @@ mod tests {
         assert_eq!(
             roles_of("You should have received a copy of the GNU General Public License"),
             [pointer("GPL-1.0-or-later")]
+        );
+        assert_eq!(
+            roles_of("We first released it under the MIT License. Since 2012 it is republished under the ISC License."),
+            [aside("MIT"), grant("ISC")]
+        );
+        assert_eq!(
+            roles_of("The parser was originally written under the MIT License by a student."),
+            [grant("MIT")]
         );
         assert_eq!(
             roles_of("On Debian, the full text of the GNU GPL is in /usr/share/common-licenses/GPL-2."),

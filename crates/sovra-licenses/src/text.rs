@@ -18,6 +18,9 @@ pub struct Token {
     pub after_stop: bool,
     /// Whether a `/` came right before it (`MIT/GPL2`).
     pub after_slash: bool,
+    /// Whether it is joined to the word before by a `.` with no space
+    /// (`2.1`, `zlib.h`): one dotted name, where "version 3. [7]" is two.
+    pub after_point: bool,
     /// Whether it is part of a URL: a URL's words (`github.com/x/mit-scheme`)
     /// are no licence names; the URL as a whole is read by `urls`.
     pub in_url: bool,
@@ -262,6 +265,9 @@ fn join_hyphenated(tokens: &mut Vec<Token>, start: usize) -> bool {
     let mut joined = Vec::new();
     push_word(&(prev.word + &first.word), prev.line, prev.after_stop, prev.after_slash, &mut joined);
     joined.iter_mut().for_each(|t| t.in_url = prev.in_url);
+    if let Some(t) = joined.first_mut() {
+        t.after_point = prev.after_point;
+    }
     tokens.splice(start - 1..start - 1, joined);
     true
 }
@@ -311,6 +317,7 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
         let c = chars[i];
         if c.is_alphanumeric() {
             let url = in_url[i];
+            let point = i >= 2 && chars[i - 1] == '.' && chars[i - 2].is_alphanumeric();
             let mut word = String::new();
             while i < chars.len() {
                 let c = chars[i];
@@ -331,6 +338,9 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
             let first = out.len();
             push_word(&word, line_no, after_stop, after_slash, out);
             out[first..].iter_mut().for_each(|t| t.in_url = url);
+            if let Some(t) = out.get_mut(first) {
+                t.after_point = point;
+            }
             after_stop = false;
             after_slash = false;
             if i < chars.len() && chars[i] == '+' && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
@@ -377,6 +387,7 @@ fn push_word(word: &str, line: u32, after_stop: bool, after_slash: bool, out: &m
             line,
             after_stop: stop,
             after_slash: slash,
+            after_point: false,
             in_url: false,
         });
     };
