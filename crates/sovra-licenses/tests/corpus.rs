@@ -55,23 +55,31 @@ fn equivalence_used_by_the_corpus_check() {
 /// cases: a NuGet `licenseUrl` pointing into a project's repository).
 /// Their label is what the page behind the URL says, which cannot be known
 /// offline; Sovra answers NOASSERTION ("licence is referenced by URL only")
-/// unless the URL is a licence text's own (opensource.org, gnu.org ...).
+/// unless the URL is a licence text's own (opensource.org, gnu.org ...) or
+/// names a file after its licence (`LICENSE-MIT`); `--online` reads the page.
 fn url_only(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(bytes);
     let t = text.trim();
     !t.contains(char::is_whitespace) && (t.starts_with("http://") || t.starts_with("https://"))
 }
 
-// Labels Sovra deliberately does not follow (they stay misses here):
-// licensee answers `other` (NOASSERTION) for any text outside the
-// choosealicense.com set, so its fixtures `cc-by-nc-sa` and `cc-by-nd` (the
-// unmodified CC-BY-NC-SA-4.0 / CC-BY-ND-4.0 texts) and `pixar-modified-apache`
-// (the unmodified SPDX `Pixar` text) are labelled NOASSERTION. That label
-// means "not one of licensee's licences", not "unknown": the texts are
-// those SPDX licences word for word, and hiding a non-commercial or
-// no-derivatives restriction behind NOASSERTION would be worse for Sovra's
-// users. Modified texts (`fcpl-modified-mpl`, `wrk-modified-apache`) do give
-// NOASSERTION.
+// Labels Sovra deliberately does not follow (they stay misses here; see
+// docs/license-detection.md):
+// - licensee answers `other` (NOASSERTION) for any text outside the
+//   choosealicense.com set, so its fixtures `cc-by-nc-sa` and `cc-by-nd` (the
+//   unmodified CC-BY-NC-SA-4.0 / CC-BY-ND-4.0 texts) and
+//   `pixar-modified-apache` (the unmodified SPDX `Pixar` text) are labelled
+//   NOASSERTION. That label means "not one of licensee's licences", not
+//   "unknown"; hiding a non-commercial or no-derivatives restriction behind
+//   NOASSERTION would be worse for Sovra's users. Modified texts
+//   (`fcpl-modified-mpl`, `wrk-modified-apache`) do give NOASSERTION.
+// - ScanCode's `bsd-new` covers Theodore Ts'o's variant, which SPDX lists as
+//   `BSD-3-Clause-Tso` (`bsd-new_and_gpl_2`).
+// - Versions only project knowledge could give: "the GPL" is GPL-1.0-or-later
+//   (`gpl_and_mit`), an unversioned "MPL" is no licence
+//   (`bsd-new_and_lgpl_and_mpl-1.1`).
+// - "the same terms as perl itself" is Artistic-1.0-Perl OR GPL-1.0-or-later,
+//   not the Artistic-2.0 of the label (`artistic-2.0.txt`).
 
 /// `SOVRA_LICENSE_TSV=path/expected.tsv` measures another labelled set in
 /// the same format (paths relative to the file's directory) instead, without
@@ -121,8 +129,8 @@ fn corpus_accuracy() {
         return;
     }
     assert!(total > 100, "expected.tsv has only {total} rows");
-    // The bar is 97 %; this floor guards against regressions (74.7 % at the
-    // last change, 87.4 % without the URL-only files; 26 of those 31 name a
+    // The bar is 97 %; this floor guards against regressions (77.6 % at the
+    // last change, 90.9 % without the URL-only files; 26 of those 31 name a
     // project's own licence file and cannot be right offline).
-    assert!(accuracy >= 0.72, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
+    assert!(accuracy >= 0.76, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
 }
