@@ -74,7 +74,10 @@ fn url_only(bytes: &[u8]) -> bool {
 //   NOASSERTION would be worse for Sovra's users. Modified texts
 //   (`fcpl-modified-mpl`, `wrk-modified-apache`) do give NOASSERTION.
 // - ScanCode's `bsd-new` covers Theodore Ts'o's variant, which SPDX lists as
-//   `BSD-3-Clause-Tso` (`bsd-new_and_gpl_2`).
+//   `BSD-3-Clause-Tso` (`bsd-new_and_gpl_2`); its `freebsd-doc` covers the
+//   generic "as the first lines of this file unmodified" text without the
+//   FreeBSD documentation's SGML/compiled-forms wording, which SPDX lists as
+//   `BSD-2-Clause-first-lines` (`freebsd-doc_4`, `freebsd-doc_5`).
 // - Versions only project knowledge could give: "the GPL" is GPL-1.0-or-later
 //   (`gpl_and_mit`), an unversioned "MPL" is no licence
 //   (`bsd-new_and_lgpl_and_mpl-1.1`).
