@@ -58,6 +58,8 @@ pub struct Reference {
     words: Vec<u64>,
     /// What each of `words` is to the alignment.
     roles: Vec<Role>,
+    /// Where the text's last paragraph starts (an index into `words`).
+    last_paragraph: usize,
     /// Another reference whose whole text this one's SPDX text carries at
     /// its end (LGPL-3.0 carries GPL-3.0): only the own part is indexed, and
     /// the embedded one found right with it is part of it.
@@ -123,6 +125,7 @@ impl Reference {
         shingles.sort_unstable();
         shingles.dedup();
         let roles = roles_of(&tokens);
+        let last_paragraph = last_paragraph(&tokens);
         Reference {
             expression,
             name,
@@ -131,6 +134,7 @@ impl Reference {
             shingles,
             words: tokens.iter().map(|t| t.hash).collect(),
             roles,
+            last_paragraph,
             embeds: None,
             text,
         }
@@ -163,6 +167,29 @@ fn title_len(tokens: &[Token]) -> usize {
     if title && tokens.len() >= block + 40 { block } else { 0 }
 }
 
+/// Where the last paragraph (after the last blank line) starts.
+fn last_paragraph(tokens: &[Token]) -> usize {
+    tokens.windows(2).rposition(|w| w[1].line > w[0].line + 1).map_or(0, |k| k + 1)
+}
+
+/// A licence text whose last paragraph is its warranty disclaimer, without
+/// that paragraph: a copy that keeps every grant and condition but leaves
+/// out the disclaimer (a source header quoting only the conditions) grants
+/// that licence; the disclaimer limits the licensor's liability, it adds no
+/// term for the user. Indexed next to the whole text, which wins whenever
+/// the copy has the disclaimer. `None` when the rest is too short to tell
+/// licences apart.
+fn without_disclaimer(text: &str) -> Option<&str> {
+    const MIN_TERMS: usize = 40;
+    let body = text.trim_end();
+    let cut = body.rfind("\n\n")?;
+    let last = tokenize(&body[cut..]);
+    let is = |i: usize, w: &str| last.get(i).is_some_and(|t| t.word == w);
+    let as_is = (0..last.len().min(20)).any(|i| is(i, "as") && is(i + 1, "is"));
+    let disclaims = as_is && last.iter().any(|t| t.word.starts_with("warrant"));
+    (disclaims && tokenize(&body[..cut]).len() >= MIN_TERMS).then(|| &body[..cut])
+}
+
 fn shingle(words: &[Token]) -> u64 {
     words.iter().fold(0u64, |acc, t| acc.rotate_left(21) ^ t.hash.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
@@ -189,6 +216,9 @@ impl Index {
         for text in order {
             let ids = &by_text[text];
             let Some((expression, name)) = preferred_license(ids) else { continue };
+            if let Some(terms) = without_disclaimer(text) {
+                refs.push(Reference::new(expression.clone(), name, Kind::License, terms));
+            }
             refs.push(Reference::new(expression, name, Kind::License, text));
         }
         for &(id, text) in spdx::text::EXCEPTION_TEXTS {
@@ -356,7 +386,7 @@ impl Index {
             if r.words.is_empty() || r.words.len() * window.len() > MAX_ALIGN_CELLS {
                 return (best.1, None);
             }
-            let a = align(&r.words, &r.roles, &window);
+            let a = align(&r.words, &r.roles, r.last_paragraph, &window);
             if chosen.as_ref().is_none_or(|(s, ..)| a.score > *s) {
                 chosen = Some((a.score, k, a));
             }
@@ -457,6 +487,7 @@ fn cut_embedded_texts(refs: &mut [Reference]) {
             let r = &mut refs[a];
             r.words.truncate(at);
             r.roles.truncate(at);
+            r.last_paragraph = r.last_paragraph.min(at);
             r.shingles = shingles;
             r.embeds = Some(b);
         }
@@ -481,11 +512,15 @@ struct Alignment {
 
 /// Align a reference's words with a file window by their longest common
 /// subsequence, then weigh what matched and what did not.
-fn align(words: &[u64], roles: &[Role], window: &[u64]) -> Alignment {
+fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -> Alignment {
     // A replaced name is no difference, only a hint for the tie.
     const NAME_MISSING: f32 = 0.01;
     // A slot's filling is a name, not a paragraph.
     const FILL: usize = 20;
+    // A left-out closing note is at most this share (1/n) of the text and,
+    // missing altogether, costs at most as many words as this.
+    const TAIL_SHARE: usize = 5;
+    const TAIL_WEIGHT: usize = 10;
     let (n, m) = (words.len(), window.len());
     let width = m + 1;
     let mut table = vec![0u32; (n + 1) * width];
@@ -530,6 +565,19 @@ fn align(words: &[u64], roles: &[Role], window: &[u64]) -> Alignment {
             // A title word may stand anywhere in a file that names the licence.
             (Role::Filler | Role::Title, _) => 0.0,
         };
+    }
+    // A copy that ends before the reference's last paragraph does left out
+    // a closing note (Apache-1.1's credit to NCSA, which SPDX marks
+    // optional, or its whole "voluntary contributions" note): one
+    // difference if the note was only cut short, a bounded one if it is
+    // missing, as long as it is a small part of the text; otherwise the
+    // length of a note two variants do not share would outweigh the terms
+    // they do.
+    let tail = matched.iter().rev().take_while(|&&hit| !hit).count();
+    if n - tail >= last_paragraph && tail * TAIL_SHARE <= n {
+        let terms = roles[n - tail..].iter().filter(|&&r| r == Role::Term).count();
+        let weight = if n - tail > last_paragraph { 1 } else { TAIL_WEIGHT };
+        score += 2.0 * terms.saturating_sub(weight) as f32;
     }
     // File words between two aligned words fill a slot when the reference
     // words between them (or next to them) are slot words.
@@ -580,7 +628,44 @@ mod tests {
         let tokens = tokenize(reference);
         let words: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
         let window: Vec<u64> = tokenize(file).iter().map(|t| t.hash).collect();
-        align(&words, &roles_of(&tokens), &window)
+        align(&words, &roles_of(&tokens), last_paragraph(&tokens), &window)
+    }
+
+    #[test]
+    fn a_licence_is_also_known_by_its_terms_without_its_disclaimer() {
+        let terms = "Redistribution and use in source and binary forms, with or without modification, are \
+            permitted provided that the following conditions are met: the above copyright notice, this list \
+            of conditions and the following disclaimer are retained in every copy of the source code, and \
+            the name of the author is not used to promote products derived from it.";
+        let disclaimer = "THIS SOFTWARE IS PROVIDED AS IS AND ANY WARRANTIES ARE DISCLAIMED.";
+        assert_eq!(without_disclaimer(&format!("{terms}\n\n{disclaimer}\n")), Some(terms));
+        // A last paragraph that is a term, or too little left to tell
+        // licences apart.
+        assert_eq!(without_disclaimer(&format!("{terms}\n\nThe software may not be sold.\n")), None);
+        assert_eq!(without_disclaimer(&format!("Use is permitted.\n\n{disclaimer}")), None);
+    }
+
+    #[test]
+    fn a_left_out_closing_note_weighs_as_one_bounded_difference() {
+        let terms = "Redistribution and use in source and binary forms are permitted provided that the \
+            above copyright notice and this paragraph are retained. THE SOFTWARE IS PROVIDED AS IS WITHOUT \
+            WARRANTY OF ANY KIND, AND IN NO EVENT SHALL THE AUTHORS BE LIABLE FOR ANY DAMAGES WHATSOEVER.";
+        let note = "This software consists of contributions made by many people. \
+            Parts of it were first written at the Example Institute of Technology in Springfield.";
+        let score = |reference: &str, file: &str| score(reference, file).score;
+        let body = [terms; 3].join("\n");
+        let full = score(&body, &body);
+        let noted = format!("{body}\n\n{note}");
+        // Left out whole, the note costs ten words, not its 23; cut short,
+        // one.
+        assert_eq!(score(&noted, &body), full - 2.0 * 10.0);
+        let cut = format!("{body}\n\nThis software consists of contributions made by many people.");
+        assert_eq!(score(&noted, &cut), score(&cut, &cut) - 2.0);
+        // Missing words before the end, or a tail that is much of the
+        // text, cost every word.
+        let inner = format!("{note}\n\n{body}");
+        assert_eq!(score(&inner, &body), full - 2.0 * 23.0);
+        assert_eq!(score(&format!("{terms}\n\n{note} {note}"), terms), score(terms, terms) - 2.0 * 46.0);
     }
 
     #[test]

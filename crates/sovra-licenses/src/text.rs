@@ -432,7 +432,12 @@ const SLOT_RULES: &[(&[&str], &[&str])] = &[
     (&["nor", "may"], &["appear"]),
     (&["behalf", "of"], &[]),
     (&["information", "on"], &["please"]),
+    // A contact address is the licensor's, not a term; its dots are no
+    // stops, it runs to the end of its line.
+    (&["please", "contact"], &[LINE_END]),
 ];
+/// The closer of a slot that ends with its line.
+const LINE_END: &str = "\n";
 /// What a sentence starting with the licensor's name goes on with.
 const SLOT_BEFORE: &[&str] = &["disclaims all", "disclaim all", "makes no", "make no"];
 /// A name longer than this is no name but prose.
@@ -452,8 +457,14 @@ pub fn holder_slots(tokens: &[Token]) -> Vec<bool> {
         };
         let from = i + open.len();
         let end = (from..(from + MAX_SLOT + 1).min(tokens.len() + 1)).find(|&j| {
-            if close.is_empty() {
-                j == tokens.len() || (j > from && tokens[j].after_stop) || tokens[j].in_url
+            if close == [LINE_END] {
+                j == tokens.len() || (j > from && tokens[j].line > tokens[from].line)
+            } else if close.is_empty() {
+                // A blank line ends the sentence too: a stop at a line's
+                // end marks no token.
+                j == tokens.len()
+                    || (j > from && (tokens[j].after_stop || tokens[j].line > tokens[j - 1].line + 1))
+                    || tokens[j].in_url
             } else {
                 close.iter().any(|c| phrase(j, c))
             }
@@ -461,6 +472,8 @@ pub fn holder_slots(tokens: &[Token]) -> Vec<bool> {
         match end {
             // "shall not be liable" is a term, not a name.
             Some(end) if end > from && !(from..end).any(|j| is(j, "not")) => {
+                // The licensor's web address after its name is the licensor's too.
+                let end = end + tokens[end..].iter().take_while(|t| t.in_url).count();
                 slot[from..end].iter_mut().for_each(|s| *s = true);
                 i = end;
             }
@@ -517,6 +530,12 @@ mod tests {
         assert_eq!(slots("In no event shall Jane Roe be liable. Jane Roe disclaims all warranties."), ["jane", "roe", "jane", "roe"]);
         assert_eq!(slots("Neither the name of Acme nor the names of its contributors may be used"), ["acme", "its", "contributors"]);
         assert_eq!(slots("This product includes software developed by Acme Labs. Next"), ["acme", "labs"]);
+        // A stop at a line's end marks no token: a blank line ends the slot.
+        assert_eq!(slots("written permission of Acme Labs.\n\n5. Products"), ["acme", "labs"]);
+        // A contact address has dots but runs to its line's end; a web
+        // address after a name is the licensor's too.
+        assert_eq!(slots("please contact info@acme.example.org.\nNext"), ["info", "acme", "example", "org"]);
+        assert_eq!(slots("developed by Acme (http://acme.example/). Next"), ["acme", "http", "acme", "example"]);
         // Terms, not names.
         assert!(slots("In no event shall the author not be liable; provided by law as required").is_empty());
     }
