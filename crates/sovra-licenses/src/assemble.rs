@@ -226,6 +226,9 @@ fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]
     const CLAUSE: usize = 20;
     let (start, end) = (m.span.0, m.span.1.min(tokens.len()));
     let explained = &by_texts[start..end.max(start)];
+    let total = explained.iter().filter(|e| **e).count();
+    // Explained words before position `k`, counted as the scan goes.
+    let mut before = 0;
     let mut added = 0;
     let mut k = 0;
     while k < explained.len() {
@@ -235,10 +238,12 @@ fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]
         // a preface that a few of the text's words (its title, the name of
         // its licensor) drew into the span: a packager's note before the
         // licence is no edit of it.
-        let inside = explained[k + run..].iter().filter(|e| **e).count() >= CLAUSE
-            && explained[..k].iter().filter(|e| **e).count() >= CLAUSE;
+        let inside = total - before >= CLAUSE && before >= CLAUSE;
         if run >= RUN && inside && d.phrases.scan(&tokens[start + k..start + k + run]).is_empty() {
             added += run;
+        }
+        if run == 0 {
+            before += 1;
         }
         k += run.max(1);
     }

@@ -11,6 +11,7 @@
 //! other are both found.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::text::{holder_slots, tokenize, Token};
 
@@ -95,7 +96,32 @@ const FILLER: &[&str] = &[
 /// The reference texts and the shingle index over them.
 pub struct Index {
     refs: Vec<Reference>,
-    postings: HashMap<u64, Vec<u32>>,
+    /// Shingle to its range in `posted`: the references having it, all
+    /// lists in one block for the cache.
+    postings: HashMap<u64, (u32, u32), BuildHasherDefault<KeyHasher>>,
+    posted: Vec<u16>,
+}
+
+/// For keys that are hashes already (shingles, word hashes): a multiply
+/// spreads them over the table; SipHash's protection against chosen keys
+/// buys nothing on keys we derive ourselves.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// A reference text found in a file.
@@ -229,14 +255,26 @@ impl Index {
             refs.push(Reference::new(id.to_string(), id, Kind::Exception, text));
         }
         cut_embedded_texts(&mut refs);
-        let mut postings: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut lists: HashMap<u64, Vec<u16>, BuildHasherDefault<KeyHasher>> = HashMap::default();
         for (i, r) in refs.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            let i = u16::try_from(i).expect("fewer than 65536 reference texts");
             for &s in &r.shingles {
-                postings.entry(s).or_default().push(i);
+                lists.entry(s).or_default().push(i);
             }
         }
-        Index { refs, postings }
+        let mut postings = HashMap::with_capacity_and_hasher(lists.len(), BuildHasherDefault::default());
+        let mut posted = Vec::new();
+        for (s, list) in lists {
+            let start = u32::try_from(posted.len()).expect("postings fit 32 bits");
+            posted.extend_from_slice(&list);
+            postings.insert(s, (start, list.len() as u32));
+        }
+        Index { refs, postings, posted }
+    }
+
+    /// The references having a shingle.
+    fn posting(&self, s: &u64) -> &[u16] {
+        self.postings.get(s).map_or(&[], |&(start, len)| &self.posted[start as usize..(start + len) as usize])
     }
 
     /// Fill [`Reference::own_or_later`] for the GNU `-only` texts with a
@@ -259,38 +297,59 @@ impl Index {
     /// not make the cut.
     pub fn find(&self, tokens: &[Token], accept: f32) -> (Vec<TextMatch>, Option<TextMatch>) {
         let file = shingles_of(tokens);
-        let mut distinct = file.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let mut hits: HashMap<u32, u32> = HashMap::new();
-        for s in &distinct {
-            if let Some(list) = self.postings.get(s) {
-                for &r in list {
-                    *hits.entry(r).or_default() += 1;
+        // The index is large and cold in the cache: it is asked once per
+        // distinct shingle, and each file shingle keeps the rank of its
+        // distinct one.
+        let mut order: Vec<(u64, usize)> = file.iter().copied().zip(0..).collect();
+        order.sort_unstable();
+        let mut distinct: Vec<u64> = Vec::new();
+        let mut rank = vec![0; file.len()];
+        for &(s, p) in &order {
+            if distinct.last() != Some(&s) {
+                distinct.push(s);
+            }
+            rank[p] = distinct.len() - 1;
+        }
+        let lists: Vec<&[u16]> = distinct.iter().map(|s| self.posting(s)).collect();
+        let mut hits = vec![0u32; self.refs.len()];
+        for &r in lists.iter().copied().flatten() {
+            hits[r as usize] += 1;
+        }
+        let mut candidates: Vec<(usize, f32, Vec<usize>)> = hits
+            .iter()
+            .enumerate()
+            .filter_map(|(r, &h)| {
+                let total = self.refs[r].shingles.len();
+                let c = h as f32 / total as f32;
+                (total >= MIN_SHINGLES && c >= CANDIDATE_MIN).then_some((r, c, Vec::new()))
+            })
+            .collect();
+        // Each candidate's positions from the posting lists the prefilter
+        // already looked up, not from a search of every file shingle in
+        // every candidate.
+        let mut slot = vec![u16::MAX; self.refs.len()];
+        for (k, (r, ..)) in candidates.iter().enumerate() {
+            slot[*r] = k as u16;
+        }
+        let ids: Vec<u16> = candidates.iter().map(|(r, ..)| *r as u16).collect();
+        for (p, &d) in rank.iter().enumerate() {
+            let list = lists[d];
+            // Lists are in reference order: a common phrase's long list is
+            // searched for the few candidates rather than read through.
+            if list.len() > 2 * ids.len() {
+                for (k, r) in ids.iter().enumerate() {
+                    if list.binary_search(r).is_ok() {
+                        candidates[k].2.push(p);
+                    }
+                }
+                continue;
+            }
+            for &r in list {
+                if let Some((_, _, positions)) = candidates.get_mut(usize::from(slot[usize::from(r)])) {
+                    positions.push(p);
                 }
             }
         }
-        let mut candidates: Vec<(usize, f32, Vec<usize>)> = hits
-            .into_iter()
-            .filter_map(|(r, h)| {
-                let r = r as usize;
-                let total = self.refs[r].shingles.len();
-                let c = h as f32 / total as f32;
-                (total >= MIN_SHINGLES && c >= CANDIDATE_MIN).then_some((r, c))
-            })
-            .map(|(r, c)| {
-                let own = &self.refs[r].shingles;
-                let positions: Vec<usize> = file
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| own.binary_search(s).is_ok())
-                    .map(|(p, _)| p)
-                    .collect();
-                (r, c, positions)
-            })
-            .collect();
-        // Deterministic order whatever the hash map did.
-        candidates.sort_by_key(|(r, _, _)| *r);
 
         let mut covered = vec![false; tokens.len()];
         let mut found: Vec<TextMatch> = Vec::new();
@@ -383,10 +442,9 @@ impl Index {
         let mut chosen: Option<(f32, usize, Alignment)> = None;
         for &k in &rivals {
             let r = &self.refs[candidates[k].0];
-            if r.words.is_empty() || r.words.len() * window.len() > MAX_ALIGN_CELLS {
+            let Some(a) = align(&r.words, &r.roles, r.last_paragraph, &window) else {
                 return (best.1, None);
-            }
-            let a = align(&r.words, &r.roles, r.last_paragraph, &window);
+            };
             if chosen.as_ref().is_none_or(|(s, ..)| a.score > *s) {
                 chosen = Some((a.score, k, a));
             }
@@ -510,9 +568,76 @@ struct Alignment {
     fills: Vec<(usize, usize)>,
 }
 
+/// The table of longest common subsequence lengths of two word sequences,
+/// `at(i, j)` for the first `i` words of one and `j` of the other, computed
+/// 64 cells at a time (Hyyrö's bit-parallel form): row `i` is a bit vector
+/// over the second sequence whose zero bits mark where the length grows.
+struct Lcs {
+    blocks: usize,
+    /// `n + 1` rows of `blocks` words.
+    rows: Vec<u64>,
+    /// Per row, the zero bits before each block (`blocks + 1` entries).
+    before: Vec<u32>,
+}
+
+impl Lcs {
+    fn new(words: &[u64], window: &[u64]) -> Lcs {
+        let blocks = window.len().div_ceil(64);
+        let mut distinct = window.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // Where each distinct window word occurs, as bits.
+        let mut masks = vec![0u64; distinct.len() * blocks];
+        for (j, w) in window.iter().enumerate() {
+            let d = distinct.partition_point(|x| x < w);
+            masks[d * blocks + j / 64] |= 1 << (j % 64);
+        }
+        let mut rows = vec![u64::MAX; (words.len() + 1) * blocks];
+        for (i, w) in words.iter().enumerate() {
+            let (done, rest) = rows.split_at_mut((i + 1) * blocks);
+            let (prev, cur) = (&done[i * blocks..], &mut rest[..blocks]);
+            let Ok(d) = distinct.binary_search(w) else {
+                cur.copy_from_slice(prev);
+                continue;
+            };
+            let mask = &masks[d * blocks..(d + 1) * blocks];
+            let mut carry = false;
+            for b in 0..blocks {
+                let v = prev[b];
+                let u = v & mask[b];
+                let (sum, c1) = v.overflowing_add(u);
+                let (sum, c2) = sum.overflowing_add(u64::from(carry));
+                carry = c1 || c2;
+                cur[b] = sum | (v & !mask[b]);
+            }
+        }
+        let mut before = Vec::with_capacity((words.len() + 1) * (blocks + 1));
+        for i in 0..=words.len() {
+            let mut zeros = 0;
+            before.push(0);
+            for &v in &rows[i * blocks..(i + 1) * blocks] {
+                zeros += v.count_zeros();
+                before.push(zeros);
+            }
+        }
+        Lcs { blocks, rows, before }
+    }
+
+    fn at(&self, i: usize, j: usize) -> u32 {
+        let (b, r) = (j / 64, j % 64);
+        let whole = self.before[i * (self.blocks + 1) + b];
+        if r == 0 {
+            return whole;
+        }
+        let low = self.rows[i * self.blocks + b] & ((1u64 << r) - 1);
+        whole + r as u32 - low.count_ones()
+    }
+}
+
 /// Align a reference's words with a file window by their longest common
-/// subsequence, then weigh what matched and what did not.
-fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -> Alignment {
+/// subsequence, then weigh what matched and what did not. `None` for an
+/// empty reference or beyond [`MAX_ALIGN_CELLS`].
+fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -> Option<Alignment> {
     // A replaced name is no difference, only a hint for the tie.
     const NAME_MISSING: f32 = 0.01;
     // A slot's filling is a name, not a paragraph.
@@ -522,26 +647,19 @@ fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -
     const TAIL_SHARE: usize = 5;
     const TAIL_WEIGHT: usize = 10;
     let (n, m) = (words.len(), window.len());
-    let width = m + 1;
-    let mut table = vec![0u32; (n + 1) * width];
-    for i in 0..n {
-        for j in 0..m {
-            table[(i + 1) * width + j + 1] = if words[i] == window[j] {
-                table[i * width + j] + 1
-            } else {
-                table[i * width + j + 1].max(table[(i + 1) * width + j])
-            };
-        }
+    if n == 0 || n * m > MAX_ALIGN_CELLS {
+        return None;
     }
+    let table = Lcs::new(words, window);
     // Matched pairs, last first.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     let (mut i, mut j) = (n, m);
     while i > 0 && j > 0 {
-        if words[i - 1] == window[j - 1] && table[i * width + j] == table[(i - 1) * width + j - 1] + 1 {
+        if words[i - 1] == window[j - 1] && table.at(i, j) == table.at(i - 1, j - 1) + 1 {
             pairs.push((i - 1, j - 1));
             i -= 1;
             j -= 1;
-        } else if table[(i - 1) * width + j] >= table[i * width + j - 1] {
+        } else if table.at(i - 1, j) >= table.at(i, j - 1) {
             i -= 1;
         } else {
             j -= 1;
@@ -597,12 +715,12 @@ fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -
         (Some(&(_, a)), Some(&(_, b))) => b + 1 - a,
         _ => 0,
     };
-    Alignment {
+    Some(Alignment {
         score,
-        containment: (n - missing) as f32 / n.max(1) as f32,
+        containment: (n - missing) as f32 / n as f32,
         precision: if span == 0 { 0.0 } else { explained as f32 / span as f32 },
         fills,
-    }
+    })
 }
 
 /// The current id among those sharing one text, and its full name.
@@ -628,7 +746,34 @@ mod tests {
         let tokens = tokenize(reference);
         let words: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
         let window: Vec<u64> = tokenize(file).iter().map(|t| t.hash).collect();
-        align(&words, &roles_of(&tokens), last_paragraph(&tokens), &window)
+        align(&words, &roles_of(&tokens), last_paragraph(&tokens), &window).expect("small texts")
+    }
+
+    #[test]
+    fn bit_parallel_lcs_is_the_plain_table() {
+        // Small alphabets over lengths around the 64-bit block edges.
+        let mut seed = 7u64;
+        let mut next = |k: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % k
+        };
+        for (n, m) in [(0, 5), (5, 0), (1, 1), (63, 64), (64, 65), (100, 129), (200, 190)] {
+            let a: Vec<u64> = (0..n).map(|_| next(4)).collect();
+            let b: Vec<u64> = (0..m).map(|_| next(4)).collect();
+            let lcs = Lcs::new(&a, &b);
+            let mut plain = vec![vec![0u32; m + 1]; n + 1];
+            for i in 0..n {
+                for j in 0..m {
+                    plain[i + 1][j + 1] =
+                        if a[i] == b[j] { plain[i][j] + 1 } else { plain[i][j + 1].max(plain[i + 1][j]) };
+                }
+            }
+            for (i, row) in plain.iter().enumerate() {
+                for (j, &cell) in row.iter().enumerate() {
+                    assert_eq!(lcs.at(i, j), cell, "{n}x{m} at ({i}, {j})");
+                }
+            }
+        }
     }
 
     #[test]

@@ -14,6 +14,10 @@
 //! more details") and from asides (denials, comparisons, a bare "MIT" in
 //! prose).
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use crate::engine::KeyHasher;
 use crate::text::Token;
 
 /// A licence (or exception) referenced at token positions `[start, end)`.
@@ -251,8 +255,9 @@ type Versions = Vec<(String, &'static str)>;
 /// longest one.
 pub struct Phrases {
     list: Vec<Phrase>,
-    /// Phrase indices by first word, longest first.
-    by_first: std::collections::HashMap<String, Vec<usize>>,
+    /// Phrase indices by the hash of their first word, longest first (a
+    /// hash shared by two words only adds phrases that fail to match).
+    by_first: HashMap<u64, Vec<usize>, BuildHasherDefault<KeyHasher>>,
 }
 
 impl Phrases {
@@ -291,10 +296,10 @@ impl Phrases {
             list.push(Phrase { words, target: Target::Versions(ids) });
         }
         list.sort_by_key(|p| std::cmp::Reverse(p.words.len()));
-        let mut by_first: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        let mut by_first: HashMap<u64, Vec<usize>, BuildHasherDefault<KeyHasher>> = HashMap::default();
         for (i, p) in list.iter().enumerate() {
             if let Some(first) = p.words.first() {
-                by_first.entry(first.clone()).or_default().push(i);
+                by_first.entry(crate::text::hash_word(first)).or_default().push(i);
             }
         }
         Phrases { list, by_first }
@@ -318,7 +323,7 @@ impl Phrases {
 
     fn at(&self, tokens: &[Token], i: usize) -> Option<Mention> {
         // Longest phrase first; a hit ends the search.
-        let candidates = self.by_first.get(&tokens[i].word)?;
+        let candidates = self.by_first.get(&tokens[i].hash)?;
         for p in candidates.iter().map(|&k| &self.list[k]) {
             let n = p.words.len();
             if i + n > tokens.len() || !tokens[i..i + n].iter().zip(&p.words).all(|(t, w)| t.word == *w) {
@@ -834,8 +839,13 @@ pub fn spdx_tags(text: &str) -> Vec<(u32, String)> {
     const TAG: &str = "spdx-license-identifier:";
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let lower = line.to_ascii_lowercase();
-        let Some(at) = lower.find(TAG) else { continue };
+        // Found in place: lowering a copy of every line costs more than
+        // the rest of the reading.
+        let tag = |w: &[u8]| (w[0] | 0x20) == b's' && w.eq_ignore_ascii_case(TAG.as_bytes());
+        let Some(at) = line.as_bytes().windows(TAG.len()).position(tag)
+        else {
+            continue;
+        };
         let value = line[at + TAG.len()..].trim();
         let value = value.split("*/").next().unwrap_or(value);
         let value = value.split("-->").next().unwrap_or(value).trim().trim_end_matches(['"', '\'', ',']);
@@ -854,21 +864,21 @@ pub fn spdx_tags(text: &str) -> Vec<(u32, String)> {
 /// RPM before `License:` replaced it.
 pub fn licence_fields(text: &str) -> Vec<(u32, String, String)> {
     const FIELDS: &[&str] = &["license", "licence", "licenses", "license-expression"];
-    let field = |line: &str| -> Option<(String, String)> {
-        let body = line.trim_start_matches(|c: char| c.is_whitespace() || "#*/;%!-".contains(c));
+    let field = |line| -> Option<(&str, &str)> {
+        let body = str::trim_start_matches(line, |c: char| c.is_whitespace() || "#*/;%!-".contains(c));
         let (name, value) = body.split_once(':')?;
         let value = value.trim();
-        (!value.is_empty() && !name.contains(char::is_whitespace)).then(|| (name.to_string(), value.to_string()))
+        (!value.is_empty() && !name.contains(char::is_whitespace)).then_some((name, value))
     };
-    let fields: Vec<Option<(String, String)>> = text.lines().map(field).collect();
+    let fields: Vec<Option<(&str, &str)>> = text.lines().map(field).collect();
     let has = |tag: &str| fields.iter().flatten().any(|(name, _)| name.eq_ignore_ascii_case(tag));
     let spec = has("name") && has("version") && has("release");
     let mut out = Vec::new();
     for (n, f) in fields.into_iter().enumerate() {
         let Some((name, value)) = f else { continue };
-        let lower = name.to_ascii_lowercase();
-        if FIELDS.contains(&lower.as_str()) || (spec && lower == "copyright") {
-            out.push((u32::try_from(n).unwrap_or(u32::MAX), name, value));
+        let is = |f: &str| name.eq_ignore_ascii_case(f);
+        if FIELDS.iter().any(|f| is(f)) || (spec && is("copyright")) {
+            out.push((u32::try_from(n).unwrap_or(u32::MAX), name.to_string(), value.to_string()));
         }
     }
     out
@@ -878,6 +888,9 @@ pub fn licence_fields(text: &str) -> Vec<(u32, String, String)> {
 pub fn urls(text: &str) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
+        if !line.contains("://") {
+            continue;
+        }
         let mut rest = line;
         while let Some(at) = rest.find("http://").or_else(|| rest.find("https://")) {
             let url: String = rest[at..]

@@ -60,7 +60,8 @@ pub fn decode(bytes: &[u8]) -> String {
 fn strip_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find(['<', '&', ']']) {
+    // Bytes, not chars: the marks are ASCII, and a byte scan is quicker.
+    while let Some(i) = rest.bytes().position(|b| matches!(b, b'<' | b'&' | b']')) {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
         let next = tail[1..].chars().next();
@@ -309,22 +310,32 @@ fn drop_all_rights_reserved(tokens: &mut Vec<Token>) {
 /// (`GPLv2+`); compact family-version forms (`gplv2`, `lgpl2`) are split.
 fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
     let chars: Vec<char> = line.chars().collect();
-    let in_url = url_mask(&chars);
+    let in_url = url_mask(line, &chars);
     let mut i = 0;
     let mut after_stop = false;
     let mut after_slash = false;
+    let mut word = String::new();
     while i < chars.len() {
         let c = chars[i];
         if c.is_alphanumeric() {
             let url = in_url[i];
             let point = i >= 2 && chars[i - 1] == '.' && chars[i - 2].is_alphanumeric();
-            let mut word = String::new();
+            word.clear();
             while i < chars.len() {
                 let c = chars[i];
-                if c.is_alphanumeric() {
+                if c.is_ascii() {
+                    // The common case, without the Unicode case tables.
+                    if c.is_ascii_alphanumeric() {
+                        word.push(c.to_ascii_lowercase());
+                        i += 1;
+                        continue;
+                    }
+                } else if c.is_alphanumeric() {
                     word.extend(c.to_lowercase());
                     i += 1;
-                } else if c == '-'
+                    continue;
+                }
+                if c == '-'
                     && i + 1 < chars.len()
                     && chars[i + 1].is_alphabetic()
                     && i > 0
@@ -360,13 +371,18 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
 
 /// Which characters of a line belong to a URL (`http://`, `https://`,
 /// `www.` up to the next space, quote or bracket).
-fn url_mask(chars: &[char]) -> Vec<bool> {
+fn url_mask(line: &str, chars: &[char]) -> Vec<bool> {
     let mut mask = vec![false; chars.len()];
+    // Most lines have no URL: a byte search says so without the scan.
+    let www = line.match_indices('.').any(|(k, _)| k >= 3 && line.as_bytes()[k - 3..k].eq_ignore_ascii_case(b"www"));
+    if !www && !line.contains("://") {
+        return mask;
+    }
     let starts_at = |i: usize, p: &str| p.chars().enumerate().all(|(k, c)| chars.get(i + k).is_some_and(|x| x.eq_ignore_ascii_case(&c)));
     let mut i = 0;
     while i < chars.len() {
-        let word_start = i == 0 || !chars[i - 1].is_alphanumeric();
-        if word_start && (starts_at(i, "http://") || starts_at(i, "https://") || starts_at(i, "www.")) {
+        let may_start = matches!(chars[i], 'h' | 'H' | 'w' | 'W') && (i == 0 || !chars[i - 1].is_alphanumeric());
+        if may_start && (starts_at(i, "http://") || starts_at(i, "https://") || starts_at(i, "www.")) {
             while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '"' | '\'' | '<' | '>' | ')' | ']' | '`') {
                 mask[i] = true;
                 i += 1;
