@@ -61,6 +61,9 @@ pub struct Reference {
     roles: Vec<Role>,
     /// Where the text's last paragraph starts (an index into `words`).
     last_paragraph: usize,
+    /// Where each sentence after the first starts (an index into `words`),
+    /// and whether it disclaims warranty (see [`disclaims`]).
+    sentences: Vec<(usize, bool)>,
     /// Another reference whose whole text this one's SPDX text carries at
     /// its end (LGPL-3.0 carries GPL-3.0): only the own part is indexed, and
     /// the embedded one found right with it is part of it.
@@ -161,6 +164,7 @@ impl Reference {
             words: tokens.iter().map(|t| t.hash).collect(),
             roles,
             last_paragraph,
+            sentences: sentences_of(&tokens),
             embeds: None,
             text,
         }
@@ -198,6 +202,24 @@ fn last_paragraph(tokens: &[Token]) -> usize {
     tokens.windows(2).rposition(|w| w[1].line > w[0].line + 1).map_or(0, |k| k + 1)
 }
 
+/// Where each sentence after the first starts (a paragraph ends one too,
+/// whatever the stop before a removed placeholder), and whether it disclaims.
+fn sentences_of(tokens: &[Token]) -> Vec<(usize, bool)> {
+    let starts: Vec<usize> = (1..tokens.len())
+        .filter(|&i| tokens[i].after_stop || tokens[i].line > tokens[i - 1].line + 1)
+        .collect();
+    let ends = starts.iter().skip(1).copied().chain([tokens.len()]);
+    starts.iter().zip(ends).map(|(&from, to)| (from, disclaims(&tokens[from..to], to - from))).collect()
+}
+
+/// Whether words disclaim warranty: "as is" (within the first `as_is_within`
+/// of them) and a word of warranty.
+fn disclaims(tokens: &[Token], as_is_within: usize) -> bool {
+    let is = |i: usize, w: &str| tokens.get(i).is_some_and(|t| t.word == w);
+    (0..tokens.len().min(as_is_within)).any(|i| is(i, "as") && is(i + 1, "is"))
+        && tokens.iter().any(|t| t.word.starts_with("warrant"))
+}
+
 /// A licence text whose last paragraph is its warranty disclaimer, without
 /// that paragraph: a copy that keeps every grant and condition but leaves
 /// out the disclaimer (a source header quoting only the conditions) grants
@@ -209,11 +231,7 @@ fn without_disclaimer(text: &str) -> Option<&str> {
     const MIN_TERMS: usize = 40;
     let body = text.trim_end();
     let cut = body.rfind("\n\n")?;
-    let last = tokenize(&body[cut..]);
-    let is = |i: usize, w: &str| last.get(i).is_some_and(|t| t.word == w);
-    let as_is = (0..last.len().min(20)).any(|i| is(i, "as") && is(i + 1, "is"));
-    let disclaims = as_is && last.iter().any(|t| t.word.starts_with("warrant"));
-    (disclaims && tokenize(&body[..cut]).len() >= MIN_TERMS).then(|| &body[..cut])
+    (disclaims(&tokenize(&body[cut..]), 20) && tokenize(&body[..cut]).len() >= MIN_TERMS).then(|| &body[..cut])
 }
 
 fn shingle(words: &[Token]) -> u64 {
@@ -442,7 +460,7 @@ impl Index {
         let mut chosen: Option<(f32, usize, Alignment)> = None;
         for &k in &rivals {
             let r = &self.refs[candidates[k].0];
-            let Some(a) = align(&r.words, &r.roles, r.last_paragraph, &window) else {
+            let Some(a) = align(&r.words, &r.roles, r.last_paragraph, &r.sentences, &window) else {
                 return (best.1, None);
             };
             if chosen.as_ref().is_none_or(|(s, ..)| a.score > *s) {
@@ -546,6 +564,7 @@ fn cut_embedded_texts(refs: &mut [Reference]) {
             r.words.truncate(at);
             r.roles.truncate(at);
             r.last_paragraph = r.last_paragraph.min(at);
+            r.sentences.retain(|&(k, _)| k < at);
             r.shingles = shingles;
             r.embeds = Some(b);
         }
@@ -637,7 +656,13 @@ impl Lcs {
 /// Align a reference's words with a file window by their longest common
 /// subsequence, then weigh what matched and what did not. `None` for an
 /// empty reference or beyond [`MAX_ALIGN_CELLS`].
-fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -> Option<Alignment> {
+fn align(
+    words: &[u64],
+    roles: &[Role],
+    last_paragraph: usize,
+    sentences: &[(usize, bool)],
+    window: &[u64],
+) -> Option<Alignment> {
     // A replaced name is no difference, only a hint for the tie.
     const NAME_MISSING: f32 = 0.01;
     // A slot's filling is a name, not a paragraph.
@@ -646,6 +671,9 @@ fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -
     // missing altogether, costs at most as many words as this.
     const TAIL_SHARE: usize = 5;
     const TAIL_WEIGHT: usize = 10;
+    // A left-out sentence may share at most one word in this many with the
+    // file's text around it.
+    const STRAY: usize = 8;
     let (n, m) = (words.len(), window.len());
     if n == 0 || n * m > MAX_ALIGN_CELLS {
         return None;
@@ -697,6 +725,37 @@ fn align(words: &[u64], roles: &[Role], last_paragraph: usize, window: &[u64]) -
         let weight = if n - tail > last_paragraph { 1 } else { TAIL_WEIGHT };
         score += 2.0 * terms.saturating_sub(weight) as f32;
     }
+    // So is a warranty disclaimer left out between two sentences the copy
+    // has (HPND's optional "makes no representations about the suitability
+    // of this software ... It is provided as is without express or implied
+    // warranty"), as long as it is a small part of the text: like a missing
+    // closing disclaimer it gives the user no term, so it costs one
+    // difference. Whole sentences (next to) none of whose terms matched, one
+    // of which disclaims; a left-out condition (BSD-4-Clause's advertising
+    // clause) keeps its full cost.
+    let term_hit = |k: usize| roles[k] == Role::Term && matched[k];
+    let count = |from: usize, to: usize, hit: bool| {
+        (from..to).filter(|&k| roles[k] == Role::Term && matched[k] == hit).count()
+    };
+    let mut left_out = None;
+    let mut run: Option<(usize, bool)> = None;
+    for w in sentences.windows(2) {
+        let ((from, disclaimer), (to, _)) = (w[0], w[1]);
+        // A common word of it ("the") the alignment found in the file's own
+        // next sentence does not make a sentence kept.
+        if count(from, to, true) * STRAY > count(from, to, false) {
+            run = None;
+            continue;
+        }
+        let (start, any_disclaimer) = *run.insert(run.map_or((from, disclaimer), |(s, d)| (s, d || disclaimer)));
+        let terms = count(start, to, false);
+        if any_disclaimer && (0..start).any(term_hit) && (to..n).any(term_hit) && terms * TAIL_SHARE <= n {
+            left_out = left_out.max(Some(terms));
+        }
+    }
+    if let Some(terms) = left_out {
+        score += 2.0 * terms.saturating_sub(1) as f32;
+    }
     // File words between two aligned words fill a slot when the reference
     // words between them (or next to them) are slot words.
     let slot = |i: usize| roles.get(i).is_some_and(|r| matches!(r, Role::Filler | Role::Name));
@@ -746,7 +805,8 @@ mod tests {
         let tokens = tokenize(reference);
         let words: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
         let window: Vec<u64> = tokenize(file).iter().map(|t| t.hash).collect();
-        align(&words, &roles_of(&tokens), last_paragraph(&tokens), &window).expect("small texts")
+        let sentences = sentences_of(&tokens);
+        align(&words, &roles_of(&tokens), last_paragraph(&tokens), &sentences, &window).expect("small texts")
     }
 
     #[test]
@@ -811,6 +871,22 @@ mod tests {
         let inner = format!("{note}\n\n{body}");
         assert_eq!(score(&inner, &body), full - 2.0 * 23.0);
         assert_eq!(score(&format!("{terms}\n\n{note} {note}"), terms), score(terms, terms) - 2.0 * 46.0);
+    }
+
+    #[test]
+    fn a_left_out_disclaimer_between_kept_sentences_weighs_as_one_difference() {
+        let grant = ["Permission to use, copy, modify and distribute this software for any purpose is granted, \
+            provided that this notice appears in all copies."; 3]
+            .join(" ");
+        let liability = ["In no event shall anybody be liable for any damages arising from its use."; 3].join(" ");
+        let score = |reference: &str, file: &str| score(reference, file).score;
+        let copy = format!("{grant} {liability}");
+        let full = score(&copy, &copy);
+        let disclaimer = "Nobody makes representations about suitability. It is provided as is without warranty.";
+        assert_eq!(score(&format!("{grant} {disclaimer} {liability}"), &copy), full - 2.0);
+        // A left-out condition is a different licence: every word counts.
+        let condition = "Advertising materials must display an acknowledgement.";
+        assert_eq!(score(&format!("{grant} {condition} {liability}"), &copy), full - 2.0 * 6.0);
     }
 
     #[test]

@@ -712,7 +712,9 @@ pub fn roles(tokens: &[Token], mentions: &[Mention]) -> Vec<Role> {
             || ["compatible", "incompatible", "compatibility", "incompatibility", "compared"]
                 .iter()
                 .any(|w| pair(near, w, "with"))
-            || ["contrary", "similar", "compared"].iter().any(|w| pair(near, w, "to"));
+            || ["contrary", "similar", "compared"].iter().any(|w| pair(near, w, "to"))
+            || after.first().is_some_and(|t| COMPATIBLE.contains(&t.word.as_str()))
+            || about_compatibility(tokens, m);
         let role = if denied
             || compared
             || suggested(tokens, m.start)
@@ -728,6 +730,34 @@ pub fn roles(tokens: &[Token], mentions: &[Mention]) -> Vec<Role> {
         out.push(role);
     }
     out
+}
+
+/// A licence's name made an adjective of compatibility ("GPL compatible",
+/// "GPL-compatible", joined into one word by the tokeniser).
+const COMPATIBLE: &[&str] = &["compatible", "incompatible", "compatibility", "incompatibility"];
+
+/// Whether the mention's sentence calls something compatible with the same
+/// licence ("GPL-compatible doesn't mean we distribute under the GPL", "the
+/// GPL-compatible licences let you combine it with software released under
+/// the GPL"): the sentence weighs licences against that one, so naming it
+/// again there grants nothing.
+fn about_compatibility(tokens: &[Token], m: &Mention) -> bool {
+    // How far the sentence is searched on each side of the mention.
+    const REACH: usize = 25;
+    let names = &tokens[m.start.min(tokens.len())..m.end.min(tokens.len())];
+    let compatible = |word: &str| COMPATIBLE.contains(&word);
+    let adjective = |ws: &[Token]| {
+        ws.iter().enumerate().any(|(i, t)| {
+            names.iter().filter(|n| n.word.len() > 1 && n.word.starts_with(char::is_alphabetic)).any(|n| {
+                match t.word.strip_prefix(n.word.as_str()) {
+                    Some("") => ws.get(i + 1).is_some_and(|next| compatible(&next.word)),
+                    Some(rest) => compatible(rest),
+                    None => false,
+                }
+            })
+        })
+    };
+    adjective(sentence_before(tokens, m.start, REACH)) || adjective(sentence_after(tokens, m.end, REACH))
 }
 
 /// The words of a mention's sentence before it (at most `max`).
@@ -1025,6 +1055,14 @@ mod tests {
         assert_eq!(
             roles_of("The tools are GPL, so the BSD license may not apply to them."),
             [grant("GPL-1.0-or-later"), aside("BSD-3-Clause")]
+        );
+        assert_eq!(
+            roles_of("Being GPL-compatible does not put this tool under the GPL. Licensed under the MIT license."),
+            [aside("GPL-1.0-or-later"), grant("MIT")]
+        );
+        assert_eq!(
+            roles_of("Our MIT license is GPL compatible, so you may link it with programs released under the GPL."),
+            [grant("MIT"), aside("GPL-1.0-or-later"), aside("GPL-1.0-or-later")]
         );
         assert_eq!(roles_of("Das geht mit einer Lizenz. Written for the MIT lib."), [aside("MIT"), aside("MIT")]);
         assert_eq!(roles_of("License: MIT"), [grant("MIT")]);
