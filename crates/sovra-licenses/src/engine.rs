@@ -61,6 +61,10 @@ pub struct Reference {
     roles: Vec<Role>,
     /// Where the text's last paragraph starts (an index into `words`).
     last_paragraph: usize,
+    /// The words `[start, end)` of its opening paragraph after the title
+    /// when that is a preamble to the rest (see [`opening_paragraph`]);
+    /// empty otherwise.
+    opening: (usize, usize),
     /// Where each sentence after the first starts (an index into `words`),
     /// and whether it disclaims warranty (see [`disclaims`]).
     sentences: Vec<(usize, bool)>,
@@ -155,6 +159,7 @@ impl Reference {
         shingles.dedup();
         let roles = roles_of(&tokens);
         let last_paragraph = last_paragraph(&tokens);
+        let opening = opening_paragraph(&tokens);
         Reference {
             expression,
             name,
@@ -164,6 +169,7 @@ impl Reference {
             words: tokens.iter().map(|t| t.hash).collect(),
             roles,
             last_paragraph,
+            opening,
             sentences: sentences_of(&tokens),
             embeds: None,
             text,
@@ -200,6 +206,17 @@ fn title_len(tokens: &[Token]) -> usize {
 /// Where the last paragraph (after the last blank line) starts.
 fn last_paragraph(tokens: &[Token]) -> usize {
     tokens.windows(2).rposition(|w| w[1].line > w[0].line + 1).map_or(0, |k| k + 1)
+}
+
+/// The words of the opening paragraph after the title, when it is a
+/// preamble: prose of a sentence's length, not a heading or version line
+/// (OLDAP-2.0 and 2.0.1 differ only there, so those keep their full cost),
+/// and not all of the text.
+fn opening_paragraph(tokens: &[Token]) -> (usize, usize) {
+    const SENTENCE: usize = 20;
+    let start = title_len(tokens);
+    let end = (start + 1..tokens.len()).find(|&i| tokens[i].line > tokens[i - 1].line + 1);
+    end.filter(|&end| end - start >= SENTENCE).map_or((start, start), |end| (start, end))
 }
 
 /// Where each sentence after the first starts (a paragraph ends one too,
@@ -460,7 +477,7 @@ impl Index {
         let mut chosen: Option<(f32, usize, Alignment)> = None;
         for &k in &rivals {
             let r = &self.refs[candidates[k].0];
-            let Some(a) = align(&r.words, &r.roles, r.last_paragraph, &r.sentences, &window) else {
+            let Some(a) = align(&r.words, &r.roles, r.last_paragraph, r.opening, &r.sentences, &window) else {
                 return (best.1, None);
             };
             if chosen.as_ref().is_none_or(|(s, ..)| a.score > *s) {
@@ -564,6 +581,7 @@ fn cut_embedded_texts(refs: &mut [Reference]) {
             r.words.truncate(at);
             r.roles.truncate(at);
             r.last_paragraph = r.last_paragraph.min(at);
+            r.opening.1 = r.opening.1.min(at);
             r.sentences.retain(|&(k, _)| k < at);
             r.shingles = shingles;
             r.embeds = Some(b);
@@ -660,6 +678,7 @@ fn align(
     words: &[u64],
     roles: &[Role],
     last_paragraph: usize,
+    opening: (usize, usize),
     sentences: &[(usize, bool)],
     window: &[u64],
 ) -> Option<Alignment> {
@@ -725,6 +744,23 @@ fn align(
         let weight = if n - tail > last_paragraph { 1 } else { TAIL_WEIGHT };
         score += 2.0 * terms.saturating_sub(weight) as f32;
     }
+    // A copy that starts after the reference's opening paragraph left out
+    // a preamble (MIT-CMU's "By obtaining, using and/or copying this
+    // software ... you agree ...", which SPDX marks optional): one
+    // difference, under the closing note's bound, so that the preamble's
+    // length does not outweigh the terms the copy does share. Where the
+    // opening is a grant sentence, the rival variants share it and the rule
+    // weighs them alike. Whole only: a paragraph the copy has in part is the
+    // copy's own wording of it. A common word the alignment found in the
+    // file's own heading does not make the paragraph kept.
+    let count = |from: usize, to: usize, hit: bool| {
+        (from..to).filter(|&k| roles[k] == Role::Term && matched[k] == hit).count()
+    };
+    let (start, end) = opening;
+    let head = count(start, end, false);
+    if count(start, end, true) * STRAY <= head && head * TAIL_SHARE <= n {
+        score += 2.0 * head.saturating_sub(1) as f32;
+    }
     // So is a warranty disclaimer left out between two sentences the copy
     // has (HPND's optional "makes no representations about the suitability
     // of this software ... It is provided as is without express or implied
@@ -734,9 +770,6 @@ fn align(
     // of which disclaims; a left-out condition (BSD-4-Clause's advertising
     // clause) keeps its full cost.
     let term_hit = |k: usize| roles[k] == Role::Term && matched[k];
-    let count = |from: usize, to: usize, hit: bool| {
-        (from..to).filter(|&k| roles[k] == Role::Term && matched[k] == hit).count()
-    };
     let mut left_out = None;
     let mut run: Option<(usize, bool)> = None;
     for w in sentences.windows(2) {
@@ -806,7 +839,8 @@ mod tests {
         let words: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
         let window: Vec<u64> = tokenize(file).iter().map(|t| t.hash).collect();
         let sentences = sentences_of(&tokens);
-        align(&words, &roles_of(&tokens), last_paragraph(&tokens), &sentences, &window).expect("small texts")
+        let (last, opening) = (last_paragraph(&tokens), opening_paragraph(&tokens));
+        align(&words, &roles_of(&tokens), last, opening, &sentences, &window).expect("small texts")
     }
 
     #[test]
@@ -866,11 +900,31 @@ mod tests {
         assert_eq!(score(&noted, &body), full - 2.0 * 10.0);
         let cut = format!("{body}\n\nThis software consists of contributions made by many people.");
         assert_eq!(score(&noted, &cut), score(&cut, &cut) - 2.0);
-        // Missing words before the end, or a tail that is much of the
+        // Missing words amid the text, or a tail that is much of the
         // text, cost every word.
-        let inner = format!("{note}\n\n{body}");
+        let inner = format!("{terms}\n\n{note}\n\n{terms}\n{terms}");
         assert_eq!(score(&inner, &body), full - 2.0 * 23.0);
         assert_eq!(score(&format!("{terms}\n\n{note} {note}"), terms), score(terms, terms) - 2.0 * 46.0);
+    }
+
+    #[test]
+    fn a_left_out_preamble_weighs_as_one_difference() {
+        let terms = ["Permission to use, copy and distribute this software for any purpose is granted, provided \
+            that this notice appears in all copies. The authors disclaim all warranties."; 5]
+            .join(" ");
+        let preamble = "By using or copying this software and its documentation, you confirm that you have read \
+            and understood the following terms and will comply with them:";
+        let score = |reference: &str, file: &str| score(reference, file).score;
+        let full = score(&terms, &terms);
+        assert_eq!(score(&format!("{preamble}\n\n{terms}"), &terms), full - 2.0);
+        // A short opening line (a version line) is no preamble; nor is a
+        // preamble the copy words its own way, or one that is much of the text.
+        let version = "Example Licence Version 2.1, 1 May 2001";
+        assert_eq!(score(&format!("{version}\n\n{terms}"), &terms), full - 2.0 * 8.0);
+        let reworded = format!("By using this software you agree to these terms.\n\n{terms}");
+        assert!(score(&format!("{preamble}\n\n{terms}"), &reworded) < full - 2.0 * 10.0);
+        let short = "Use of this software is permitted, provided that this notice is kept.";
+        assert!(score(&format!("{preamble}\n\n{short}"), short) < score(short, short) - 2.0 * 10.0);
     }
 
     #[test]

@@ -132,8 +132,8 @@ fn corpus_accuracy() {
         return;
     }
     assert!(total > 100, "expected.tsv has only {total} rows");
-    // The bar is 97 %; this floor guards against regressions (77.6 % at the
-    // last change, 90.9 % without the URL-only files; 26 of those 31 name a
+    // The bar is 97 %; this floor guards against regressions (78.2 % at the
+    // last change, 91.6 % without the URL-only files; 26 of those 31 name a
     // project's own licence file and cannot be right offline).
-    assert!(accuracy >= 0.76, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
+    assert!(accuracy >= 0.77, "accuracy {:.1} % fell below the floor", accuracy * 100.0);
 }
