@@ -35,8 +35,7 @@ fn component(name: &str, raw: &str) -> Component {
 }
 
 fn inventory(base: &str) -> Inventory {
-    let mut inv = Inventory::default();
-    inv.components = vec![
+    let components = vec![
         component("A", &format!("{base}/lic/bsd.txt")),
         // The same URL twice is fetched once.
         component("B", &format!("{base}/lic/bsd.txt")),
@@ -46,7 +45,7 @@ fn inventory(base: &str) -> Inventory {
         component("E", "https://opensource.org/licenses/MIT"),
         component("F", "MIT"),
     ];
-    inv
+    Inventory { components, ..Inventory::default() }
 }
 
 fn expressions(inv: &Inventory) -> Vec<(String, String)> {
