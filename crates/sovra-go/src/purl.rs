@@ -66,12 +66,14 @@ pub fn golang_purl(module: &str, version: Option<&str>) -> String {
 pub fn proxy_zip_url(module: &str, version: &str) -> String {
     format!(
         "https://proxy.golang.org/{}/@v/{}.zip",
-        escape(module),
-        escape(version)
+        proxy_escape(module),
+        proxy_escape(version)
     )
 }
 
-fn escape(s: &str) -> String {
+/// The module proxy protocol's case encoding: `A` -> `!a`, so that paths
+/// stay distinct on case-insensitive file systems.
+pub fn proxy_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_ascii_uppercase() {
@@ -114,5 +116,11 @@ mod tests {
             proxy_zip_url("github.com/BurntSushi/toml", "v1.3.2"),
             "https://proxy.golang.org/github.com/!burnt!sushi/toml/@v/v1.3.2.zip"
         );
+    }
+
+    #[test]
+    fn module_paths_are_case_encoded() {
+        assert_eq!(proxy_escape("github.com/BurntSushi/toml"), "github.com/!burnt!sushi/toml");
+        assert_eq!(proxy_escape("v1.0.0"), "v1.0.0");
     }
 }

@@ -6,6 +6,7 @@
 //! Deprecation and retraction live in the latest `go.mod` and are not read.
 
 use sovra_core::{Component, Ecosystem};
+use sovra_go::purl::proxy_escape;
 
 use super::{Context, Source, text, zip};
 use crate::facts::{Facts, clean_repository, looks_like_repository, timestamp};
@@ -35,7 +36,7 @@ impl Source for Golang {
             Some(ns) => format!("{ns}/{}", c.name),
             None => c.name.clone(),
         };
-        let at = format!("{}/{}/@v/{}", cx.base, case_encode(&module), case_encode(&c.version));
+        let at = format!("{}/{}/@v/{}", cx.base, proxy_escape(&module), proxy_escape(&c.version));
         let url = format!("{at}.info");
         let info = cx.json(&url)?;
         if !info.is_object() {
@@ -85,30 +86,4 @@ fn license(cx: &Context<'_>, zip_url: &str, prefix: &str) -> Result<Option<Strin
         1 => found.pop(),
         _ => Some(found.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" AND ")),
     })
-}
-
-/// The proxy protocol's case encoding: `A` -> `!a`, so that paths stay
-/// distinct on case-insensitive file systems.
-fn case_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if ch.is_ascii_uppercase() {
-            out.push('!');
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn module_paths_are_case_encoded() {
-        assert_eq!(case_encode("github.com/BurntSushi/toml"), "github.com/!burnt!sushi/toml");
-        assert_eq!(case_encode("v1.0.0"), "v1.0.0");
-    }
 }
