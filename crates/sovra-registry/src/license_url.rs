@@ -26,9 +26,15 @@ use crate::{Config, parallel, remember};
 pub const SOURCE: &str = "license-url";
 /// A licence page larger than this is not a licence page.
 const PAGE_LIMIT: u64 = 2 << 20;
-/// What the detector must be sure of before a page's answer is used, the
-/// same bar as for a Go module's licence file.
+/// What the detector must be sure of before its answer is taken as a
+/// package's licence (a licence page here, a Go module's licence file).
 const MIN_CONFIDENCE: f32 = 0.8;
+
+/// Whether a detection is sure enough, and names a licence, to be taken as
+/// a package's licence.
+pub(crate) fn accepted(d: &Detection) -> bool {
+    d.confidence >= MIN_CONFIDENCE && d.method != Method::UrlOnly && d.expression != "NONE" && d.expression != "NOASSERTION"
+}
 
 /// Whether a declared licence is nothing but a URL.
 pub fn is_url(raw: &str) -> bool {
@@ -70,7 +76,7 @@ pub fn raw_url(url: &str) -> String {
 pub fn resolve(http: &Http, detector: &Detector, url: &str) -> Result<Detection, FetchError> {
     let body = http.get(&raw_url(url), PAGE_LIMIT)?;
     let mut found = detector.detect(&body.bytes);
-    if found.confidence < MIN_CONFIDENCE || found.method == Method::UrlOnly || found.expression == "NONE" {
+    if !accepted(&found) {
         found.expression = "NOASSERTION".to_string();
     }
     Ok(found)

@@ -17,8 +17,6 @@ pub struct Golang;
 /// Largest module zip downloaded (the proxy's own limit is 500 MB; a licence
 /// is not worth more than this).
 const ZIP_LIMIT: u64 = 64 << 20;
-/// A detection below this confidence is not taken as the declared licence.
-const MIN_CONFIDENCE: f32 = 0.8;
 
 impl Source for Golang {
     fn name(&self) -> &'static str {
@@ -76,7 +74,7 @@ fn license(cx: &Context<'_>, zip_url: &str, prefix: &str) -> Result<Option<Strin
     let mut found: Vec<String> = files
         .iter()
         .map(|(_, bytes)| detector.detect(bytes))
-        .filter(|d| d.confidence >= MIN_CONFIDENCE && d.expression != "NONE" && d.expression != "NOASSERTION")
+        .filter(crate::license_url::accepted)
         .map(|d| d.expression)
         .collect();
     found.sort();
