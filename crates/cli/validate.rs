@@ -93,7 +93,7 @@ pub fn render(r: &Report) -> String {
                 Requirement::Required => "required",
                 Requirement::Additional => "additional",
             };
-            let pct = if s.total == 0 { 100 } else { s.satisfied * 100 / s.total };
+            let pct = (s.satisfied * 100).checked_div(s.total).unwrap_or(100);
             let scope = match s.level {
                 Level::Sbom => " (SBOM)",
                 Level::Component => "",

@@ -217,14 +217,16 @@ impl std::fmt::Display for Field {
 pub fn apply(inv: &mut Inventory, plugins: &[&dyn Plugin]) {
     for c in &mut inv.components {
         let unlocked = c.properties.contains_key(crate::model::PROP_UNLOCKED);
-        if (c.filename.is_none() || c.download_url.is_none()) && !c.version.is_empty() && !unlocked {
-            if let Some((file, url)) = plugins.iter().find_map(|p| p.distribution(c)) {
-                if c.filename.is_none() {
-                    c.filename = Some(file);
-                }
-                if c.download_url.is_none() && c.source == (Source::Registry { url: None }) {
-                    c.download_url = Some(url);
-                }
+        if (c.filename.is_none() || c.download_url.is_none())
+            && !c.version.is_empty()
+            && !unlocked
+            && let Some((file, url)) = plugins.iter().find_map(|p| p.distribution(c))
+        {
+            if c.filename.is_none() {
+                c.filename = Some(file);
+            }
+            if c.download_url.is_none() && c.source == (Source::Registry { url: None }) {
+                c.download_url = Some(url);
             }
         }
         if c.ecosystem.is_some_and(|e| e != Ecosystem::Generic) {

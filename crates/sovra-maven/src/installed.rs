@@ -80,6 +80,9 @@ fn read(repo: &dyn SourceTree, path: &str, out: &mut Installed) -> Option<Pom> {
 
 #[cfg(test)]
 mod tests {
+    /// A package as the tests compare it: purl, declared licences with their file and line.
+    type Row<'a> = (&'a str, Vec<(&'a str, &'a str, Option<u32>)>);
+
     use super::*;
     use sovra_core::plugin::MemoryTree;
 
@@ -98,7 +101,7 @@ mod tests {
             .collect();
         let refs: Vec<&Component> = comps.iter().collect();
         let found = cached(&repo, &refs);
-        let got: Vec<(&str, Vec<(&str, &str, Option<u32>)>)> = found
+        let got: Vec<Row> = found
             .packages
             .iter()
             .map(|p| {

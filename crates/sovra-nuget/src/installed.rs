@@ -89,6 +89,9 @@ pub fn cached(cache: &dyn SourceTree, wanted: &[&Component]) -> Installed {
 
 #[cfg(test)]
 mod tests {
+    /// A package as the tests compare it: purl, declared licences with their line, licence files.
+    type Row<'a> = (&'a str, Vec<(&'a str, Option<u32>)>, Vec<&'a str>);
+
     use super::*;
     use sovra_core::plugin::MemoryTree;
 
@@ -120,7 +123,7 @@ mod tests {
         ];
         let refs: Vec<&Component> = comps.iter().collect();
         let found = cached(&cache, &refs);
-        let got: Vec<(&str, Vec<(&str, Option<u32>)>, Vec<&str>)> = found
+        let got: Vec<Row> = found
             .packages
             .iter()
             .map(|p| {

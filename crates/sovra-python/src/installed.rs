@@ -151,6 +151,9 @@ pub fn package(tree: &dyn SourceTree, dist: &str, path: &str, text: &str) -> Opt
 
 #[cfg(test)]
 mod tests {
+    /// A package as the tests compare it: purl, declared licences with their line, licence files.
+    type Row<'a> = (&'a str, Vec<(&'a str, Option<u32>)>, Vec<&'a str>);
+
     use super::*;
     use sovra_core::plugin::MemoryTree;
 
@@ -175,7 +178,7 @@ mod tests {
     #[test]
     fn pep639_legacy_classifiers_and_layouts() {
         let found = installed(&tree(), &[String::new(), "app".into()]);
-        let got: Vec<(&str, Vec<(&str, Option<u32>)>, Vec<&str>)> = found
+        let got: Vec<Row> = found
             .packages
             .iter()
             .map(|p| {

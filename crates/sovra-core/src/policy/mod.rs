@@ -268,11 +268,11 @@ pub fn check(inv: &Inventory, assessment: &Assessment, policy: &Policy) -> Outco
         if !dev || policy.include_dev {
             check_licenses(c, policy, &mut found);
         }
-        if !dev || policy.risk.include_dev {
-            if let Some(r) = assessment.components.get(&c.purl) {
-                check_vendors(c, r, policy, &mut found);
-                check_level(c, r, policy, &mut found);
-            }
+        if (!dev || policy.risk.include_dev)
+            && let Some(r) = assessment.components.get(&c.purl)
+        {
+            check_vendors(c, r, policy, &mut found);
+            check_level(c, r, policy, &mut found);
         }
         if !dev || policy.include_dev || policy.risk.include_dev {
             out.checked += 1;
@@ -356,10 +356,9 @@ fn check_licenses(c: &Component, policy: &Policy, out: &mut Vec<Violation>) {
     if !parsed.evaluate(|r| {
         let id = id_of(r);
         explicitly_allowed(&id) || license::classify(&id).class != license::LicenseClass::Unknown
-    }) {
-        if let Some(level) = level_of(policy.unknown.value) {
-            out.push(diags::unknown_license(c, level, &policy.unknown));
-        }
+    }) && let Some(level) = level_of(policy.unknown.value)
+    {
+        out.push(diags::unknown_license(c, level, &policy.unknown));
     }
 }
 

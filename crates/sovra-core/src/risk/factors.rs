@@ -339,18 +339,18 @@ pub(super) fn evaluate(
     }
 
     // Maintenance (online metadata).
-    if let Some(published) = c.properties.get(PROP_PUBLISHED) {
-        if let Some(days) = crate::time::days_from_rfc3339(published) {
-            let age = cfg.today - days;
-            if age > i64::from(cfg.stale_after_days) {
-                fire(
-                    Factor::MaintenanceStale,
-                    format!("last release {published}, {age} days ago"),
-                    PROP_PUBLISHED,
-                    published.clone(),
-                    Some(format!("stale-after-days = {}", cfg.stale_after_days)),
-                );
-            }
+    if let Some(published) = c.properties.get(PROP_PUBLISHED)
+        && let Some(days) = crate::time::days_from_rfc3339(published)
+    {
+        let age = cfg.today - days;
+        if age > i64::from(cfg.stale_after_days) {
+            fire(
+                Factor::MaintenanceStale,
+                format!("last release {published}, {age} days ago"),
+                PROP_PUBLISHED,
+                published.clone(),
+                Some(format!("stale-after-days = {}", cfg.stale_after_days)),
+            );
         }
     }
     for (prop, factor, what) in [
@@ -417,10 +417,10 @@ fn pre_release_kind(eco: Ecosystem, version: &str) -> Option<&'static str> {
     let core_end = v.find('+').unwrap_or(v.len());
     let core = &v[..core_end];
     let markers = [".alpha", ".beta", ".rc", ".pre", ".preview", ".dev", ".canary", ".nightly", ".next", ".insiders"];
-    if let Some((_, tail)) = core.split_once('-') {
-        if !tail.is_empty() {
-            return Some("a pre-release");
-        }
+    if let Some((_, tail)) = core.split_once('-')
+        && !tail.is_empty()
+    {
+        return Some("a pre-release");
     }
     if markers.iter().any(|m| core.contains(m)) {
         return Some("a pre-release");
