@@ -360,18 +360,42 @@ fn conclude(
     Some(ConcludedLicense { expression, confidence, source: Location::new(source.clone(), None) })
 }
 
-/// The licences and exceptions an expression names. `-only`, `-or-later`
-/// and `+` are folded: a GNU licence text is the same for both, the choice
-/// is made in a notice the licence file rarely holds.
+/// The licences and exceptions an expression names, [`folded`].
 fn ids(expression: &str) -> BTreeSet<String> {
     expression
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
         .filter(|t| !t.is_empty() && !matches!(*t, "AND" | "OR" | "WITH"))
-        .map(|t| {
-            let t = t.trim_end_matches('+');
-            t.strip_suffix("-only").or_else(|| t.strip_suffix("-or-later")).unwrap_or(t).to_string()
-        })
+        .map(folded)
         .collect()
+}
+
+/// A licence id with `-only`, `-or-later` and `+` folded: a GNU licence text
+/// is the same for both, the choice is made in a notice the licence file
+/// rarely holds.
+fn folded(id: &str) -> String {
+    let t = id.trim_end_matches('+');
+    t.strip_suffix("-only").or_else(|| t.strip_suffix("-or-later")).unwrap_or(t).to_string()
+}
+
+/// Licences whose text holds another's whole, and the one it holds: the
+/// Python licence stack opens with the PSF licence agreement, which is what
+/// projects shipping the stack declare (typing_extensions: `PSF-2.0`).
+const HOLDS: &[(&str, &str)] = &[("Python-2.0", "PSF-2.0"), ("Python-2.0.1", "PSF-2.0")];
+
+/// Whether the declared licence ids meet what a licence text grants: every
+/// licence of an `AND`, one side of an `OR`. A text offering a choice of
+/// which the metadata names one contradicts nothing.
+fn met_by(expression: &str, declared: &BTreeSet<String>) -> bool {
+    let known = |id: &str| {
+        let id = folded(id);
+        declared.contains(&id) || HOLDS.iter().any(|(text, part)| *text == id && declared.contains(*part))
+    };
+    match spdx::Expression::parse_mode(expression, spdx::ParseMode::LAX) {
+        Ok(e) => e.evaluate(|r| {
+            known(&r.license.to_string()) && r.addition.as_ref().is_none_or(|a| known(&a.to_string()))
+        }),
+        Err(_) => ids(expression).iter().all(|id| known(id)),
+    }
 }
 
 /// The `license::disagreement` warning when the licence text grants a
@@ -387,7 +411,7 @@ fn disagreement(c: &Component, concluded: &ConcludedLicense) -> Option<Diagnosti
     // A text granting less than declared is common (a dual-licensed crate
     // shipping one of its two texts) and contradicts nothing; a text
     // granting a licence the metadata never names does.
-    if stated.is_empty() || ids(&concluded.expression).is_subset(&declared_ids) {
+    if stated.is_empty() || met_by(&concluded.expression, &declared_ids) {
         return None;
     }
     let list: Vec<String> = stated
@@ -530,6 +554,22 @@ mod tests {
         let concl = inv.components[0].concluded_license.as_ref().unwrap();
         assert_eq!((concl.expression.as_str(), concl.confidence), ("NOASSERTION", 0.0));
         assert!(inv.diagnostics.is_empty(), "an unrecognised text is no disagreement");
+    }
+
+    #[test]
+    fn a_choice_the_metadata_makes_and_a_stack_it_names_agree() {
+        let tree = MemoryTree::new([("p/LICENSE", "Python-2.0.1 OR 0BSD"), ("q/LICENSE", "(MIT OR ISC) AND Zlib")]);
+        let warnings = |declared: &[&str], dir: &str| {
+            let mut inv = inventory(declared);
+            run(&mut inv, &tree, vec![pkg("pkg:npm/a@1.0.0", dir, &[], &[&format!("{dir}/LICENSE")])]);
+            inv.diagnostics.len()
+        };
+        // Shaped like typing_extensions: the Python licence stack, whose
+        // documentation part offers 0BSD too, declared as `PSF-2.0`.
+        assert_eq!(warnings(&["PSF-2.0"], "p"), 0);
+        // One side of an OR is enough; every licence of an AND is needed.
+        assert_eq!(warnings(&["ISC AND Zlib"], "q"), 0);
+        assert_eq!(warnings(&["ISC"], "q"), 1);
     }
 
     #[test]

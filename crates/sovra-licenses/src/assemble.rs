@@ -220,10 +220,13 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
 /// read as a reference). Such a text is modified, whatever its share.
 fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]) -> bool {
     // A run this long is a sentence of the file's own, not a renamed holder;
-    // this many such words in all make a clause (an added clause shares
-    // common phrases with the text, which split it into shorter runs).
+    // this many such words in all make a clause. An added clause shares
+    // common phrases with the text ("of the Work", "in Source or Object
+    // form"): a matched island this short between words of the file's own
+    // is such a phrase, and the run goes on across it.
     const RUN: usize = 8;
     const CLAUSE: usize = 20;
+    const ISLAND: usize = 5;
     let (start, end) = (m.span.0, m.span.1.min(tokens.len()));
     let explained = &by_texts[start..end.max(start)];
     let total = explained.iter().filter(|e| **e).count();
@@ -232,20 +235,40 @@ fn added_clause(d: &Detector, m: &TextMatch, tokens: &[Token], by_texts: &[bool]
     let mut added = 0;
     let mut k = 0;
     while k < explained.len() {
-        let run = explained[k..].iter().take_while(|e| !**e).count();
+        // The run: unexplained stretches joined across short islands; `own`
+        // counts its unexplained words, `len` all of it.
+        let (mut len, mut own) = (0, 0);
+        loop {
+            let gap = explained[k + len..].iter().take_while(|e| !**e).count();
+            own += gap;
+            len += gap;
+            if gap == 0 {
+                break;
+            }
+            // Looked at no further than an island can reach, or the scan of
+            // every matched stretch would be quadratic in the file.
+            let island = explained[k + len..].iter().take(ISLAND + 1).take_while(|e| **e).count();
+            let resumes = explained.get(k + len + island).is_some_and(|e| !*e);
+            if island > ISLAND || !resumes {
+                break;
+            }
+            len += island;
+        }
         // Inside the text, not a tail the SPDX copy lacks (the GPL-2.0's
         // closing "does not permit incorporating your program..." note) nor
         // a preface that a few of the text's words (its title, the name of
         // its licensor) drew into the span: a packager's note before the
         // licence is no edit of it.
         let inside = total - before >= CLAUSE && before >= CLAUSE;
-        if run >= RUN && inside && d.phrases.scan(&tokens[start + k..start + k + run]).is_empty() {
-            added += run;
+        if own >= RUN && inside && d.phrases.scan(&tokens[start + k..start + k + len]).is_empty() {
+            added += own;
         }
-        if run == 0 {
+        if len == 0 {
             before += 1;
+        } else {
+            before += len - own;
         }
-        k += run.max(1);
+        k += len.max(1);
     }
     added >= CLAUSE
 }

@@ -10,8 +10,9 @@
 //! reported as the BSD-2-Clause it contains, and two licences appended to each
 //! other are both found.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use crate::text::{holder_slots, tokenize, Token};
 
@@ -73,7 +74,14 @@ pub struct Reference {
     /// the embedded one found right with it is part of it.
     embeds: Option<usize>,
     text: &'static str,
+    /// Where each shingle stands in the text (`None` for one it has twice),
+    /// built the first time a match is split into copies: most references
+    /// are never chosen, and the chosen ones (MIT, Apache) are chosen again
+    /// for file after file.
+    places: OnceLock<Places>,
 }
+
+type Places = HashMap<u64, Option<u32>, BuildHasherDefault<KeyHasher>>;
 
 /// A reference word's weight when copies are compared with it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,7 +181,20 @@ impl Reference {
             sentences: sentences_of(&tokens),
             embeds: None,
             text,
+            places: OnceLock::new(),
         }
+    }
+
+    /// See [`Reference::places`].
+    fn places(&self) -> &Places {
+        self.places.get_or_init(|| {
+            let mut place = Places::default();
+            for (i, w) in self.words.windows(N).enumerate() {
+                let i = u32::try_from(i).ok();
+                place.entry(shingle_of_hashes(w.iter().copied())).and_modify(|e| *e = None).or_insert(i);
+            }
+            place
+        })
     }
 }
 
@@ -251,8 +272,25 @@ fn without_disclaimer(text: &str) -> Option<&str> {
     (disclaims(&tokenize(&body[cut..]), 20) && tokenize(&body[..cut]).len() >= MIN_TERMS).then(|| &body[..cut])
 }
 
+/// A licence text that ends its terms with "END OF TERMS AND CONDITIONS"
+/// and then explains how to apply them (Apache-2.0, the GNU licences),
+/// without that appendix: projects often ship the terms alone, and the
+/// appendix is advice to the licensor, no term for the user. Without this
+/// variant such a copy of Apache-2.0 lacks a tenth of its reference and
+/// comes closer to the Pixar licence, Apache's terms without the appendix.
+/// `None` when nothing of substance follows the terms.
+fn without_appendix(text: &'static str) -> Option<&'static str> {
+    const MIN_APPENDIX: usize = 50;
+    let cut = text.find("END OF TERMS AND CONDITIONS")?;
+    (tokenize(&text[cut..]).len() >= MIN_APPENDIX).then(|| text[..cut].trim_end())
+}
+
 fn shingle(words: &[Token]) -> u64 {
-    words.iter().fold(0u64, |acc, t| acc.rotate_left(21) ^ t.hash.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    shingle_of_hashes(words.iter().map(|t| t.hash))
+}
+
+fn shingle_of_hashes(hashes: impl Iterator<Item = u64>) -> u64 {
+    hashes.fold(0u64, |acc, h| acc.rotate_left(21) ^ h.wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 fn shingles_of(tokens: &[Token]) -> Vec<u64> {
@@ -277,7 +315,7 @@ impl Index {
         for text in order {
             let ids = &by_text[text];
             let Some((expression, name)) = preferred_license(ids) else { continue };
-            if let Some(terms) = without_disclaimer(text) {
+            for terms in [without_disclaimer(text), without_appendix(text)].into_iter().flatten() {
                 refs.push(Reference::new(expression.clone(), name, Kind::License, terms));
             }
             refs.push(Reference::new(expression, name, Kind::License, text));
@@ -290,6 +328,11 @@ impl Index {
             refs.push(Reference::new(id.to_string(), id, Kind::Exception, text));
         }
         cut_embedded_texts(&mut refs);
+        // A variant of a text that carries another at its end (LGPL-3.0's
+        // GPL-3.0 without its appendix) is cut to the same own part as the
+        // whole text: one copy of a reference is enough.
+        let mut seen = HashSet::new();
+        refs.retain(|r| seen.insert((r.expression.clone(), r.words.clone())));
         let mut lists: HashMap<u64, Vec<u16>, BuildHasherDefault<KeyHasher>> = HashMap::default();
         for (i, r) in refs.iter().enumerate() {
             let i = u16::try_from(i).expect("fewer than 65536 reference texts");
@@ -412,7 +455,21 @@ impl Index {
             }
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             let (k, aligned) = self.rerank(&scored, &candidates, tokens, &covered);
-            let (r, c, positions) = candidates.swap_remove(k);
+            let (r, c, all) = candidates.swap_remove(k);
+            // One copy of the text at a time: the one with the most words no
+            // text found before explains; another copy goes back among the
+            // candidates, and phrases before a copy (another text's) are
+            // left to the texts they belong to.
+            let mut copies = self.copies(r, &all, &file);
+            let fresh_in = |part: &Vec<usize>| part.iter().filter(|&&p| !covered[p]).count();
+            let best = (0..copies.len()).max_by_key(|&i| (fresh_in(&copies[i]), usize::MAX - i)).unwrap_or(0);
+            let positions = copies.swap_remove(best);
+            for part in copies {
+                let share = self.share(r, &part, &file);
+                if share >= CANDIDATE_MIN {
+                    candidates.push((r, share, part));
+                }
+            }
             // Placed by its words no text found before explains.
             let fresh: Vec<usize> = positions.iter().copied().filter(|&p| !covered[p]).collect();
             let mut m = self.placed(r, c, &fresh, tokens.len());
@@ -488,6 +545,56 @@ impl Index {
             Some((_, k, a)) => (k, Some((lo, a))),
             None => (best.1, None),
         }
+    }
+
+    /// A candidate's positions split where its matches start over: the
+    /// file holds the text twice (readable-stream's LICENSE quotes the MIT
+    /// licence for itself and again for Joyent's code), or another text's
+    /// common phrases come before the copy (an ISC text before an MIT one:
+    /// "the above copyright notice", "in no event shall"). Each such
+    /// phrase alone is too near its neighbours to be left out as a stray
+    /// hit; what gives it away is that the reference starts again after
+    /// it. A restart is a fall from the reference's last third back to its
+    /// first tenth, kept up for a few shingles; only shingles the reference
+    /// has once say where in it a match is.
+    fn copies(&self, r: usize, positions: &[usize], file: &[u64]) -> Vec<Vec<usize>> {
+        const KEPT_UP: usize = 3;
+        let reference = &self.refs[r];
+        // A shingle the reference has twice (a list's repeated wording)
+        // places nothing.
+        let place = reference.places();
+        let len = reference.words.len();
+        let at: Vec<(usize, usize)> = positions
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| Some((k, place.get(&file[*p]).copied().flatten()? as usize)))
+            .collect();
+        let mut cuts = Vec::new();
+        for j in 1..at.len() {
+            let next = &at[j..(j + KEPT_UP).min(at.len())];
+            if at[j - 1].1 * 3 >= len * 2 && next.len() == KEPT_UP && next.iter().all(|&(_, a)| a * 10 <= len) {
+                cuts.push(at[j].0);
+            }
+        }
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        let mut from = 0;
+        for cut in cuts.into_iter().chain([positions.len()]) {
+            let part = &positions[from..cut];
+            from = cut;
+            // After a copy, a few of its phrases again are a note on it
+            // (the GPL-2.0's closing paragraph), part of its span as before.
+            match out.last_mut() {
+                Some(prev) if self.share(r, part, file) < CANDIDATE_MIN => prev.extend_from_slice(part),
+                _ => out.push(part.to_vec()),
+            }
+        }
+        out
+    }
+
+    /// How much of reference `r` the shingles at `positions` hold.
+    fn share(&self, r: usize, positions: &[usize], file: &[u64]) -> f32 {
+        let distinct: HashSet<u64> = positions.iter().map(|&p| file[p]).collect();
+        distinct.len() as f32 / self.refs[r].shingles.len() as f32
     }
 
     fn placed(&self, r: usize, c: f32, positions: &[usize], len: usize) -> TextMatch {

@@ -159,6 +159,12 @@ const FAMILIES: &[Family] = &[
         phrases: &["mit license", "mit licensed", "expat license", "mit"],
         rule: Rule::Fixed("MIT"),
     },
+    // Python's documentation licence, "the Zero-Clause BSD license": no
+    // BSD licence of the conventional reading below.
+    Family {
+        phrases: &["zeroclause bsd", "zero clause bsd", "bsd zeroclause", "0 clause bsd", "bsd 0 clause"],
+        rule: Rule::Fixed("0BSD"),
+    },
     Family {
         phrases: &[
             "revised bsd license",
@@ -715,8 +721,13 @@ pub fn roles(tokens: &[Token], mentions: &[Mention]) -> Vec<Role> {
             || ["contrary", "similar", "compared"].iter().any(|w| pair(near, w, "to"))
             || after.first().is_some_and(|t| COMPATIBLE.contains(&t.word.as_str()))
             || about_compatibility(tokens, m);
+        // "Modified Apache 2.0 License" (wrk, Pixar) names a licence of its
+        // own made from that one, not a grant of it ("the Modified BSD
+        // License" is a phrase of its own and starts at "modified").
+        let derived = near.last().is_some_and(|t| t.word == "modified");
         let role = if denied
             || compared
+            || derived
             || suggested(tokens, m.start)
             || superseded(tokens, m.start)
             || (m.bare && !in_licence_wording(tokens, mentions, k))
@@ -733,8 +744,9 @@ pub fn roles(tokens: &[Token], mentions: &[Mention]) -> Vec<Role> {
 }
 
 /// A licence's name made an adjective of compatibility ("GPL compatible",
-/// "GPL-compatible", joined into one word by the tokeniser).
-const COMPATIBLE: &[&str] = &["compatible", "incompatible", "compatibility", "incompatibility"];
+/// "GPL-compatible", joined into one word by the tokeniser; Font Awesome's
+/// "free, open source, and GPL friendly").
+const COMPATIBLE: &[&str] = &["compatible", "incompatible", "compatibility", "incompatibility", "friendly"];
 
 /// Whether the mention's sentence calls something compatible with the same
 /// licence ("GPL-compatible doesn't mean we distribute under the GPL", "the
@@ -1028,6 +1040,9 @@ mod tests {
         assert_eq!(refs("terms of the Lesser Gnu Public License v2.1, which accompanies"), ["LGPL-2.1-only"]);
         assert_eq!(refs("For conditions of distribution and use, see copyright notice in zlib.h"), ["Zlib"]);
         assert_eq!(refs("is governed by a BSD-style license that can be found in the LICENSE file"), ["BSD-3-Clause"]);
+        // Shaped like the PSF licence file that typing_extensions ships.
+        assert_eq!(refs("dual licensed under the PSF License Version 2 and the Zero-Clause BSD license"), ["0BSD"]);
+        assert_eq!(refs("released under the BSD-0-Clause license"), ["0BSD"]);
         let only = Phrases::build().scan(&tokenize("the GNU GPL 2 only"));
         assert!(only[0].pinned);
     }

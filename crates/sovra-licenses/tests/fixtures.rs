@@ -287,3 +287,75 @@ fn a_short_text_between_a_preamble_and_a_note() {
     assert_eq!(d.expression, "ISC", "{d:?}");
     assert!(d.confidence > 0.9, "{d:?}");
 }
+
+#[test]
+fn terms_without_their_how_to_apply_appendix() {
+    // Many packages (requests, typescript, packaging) ship Apache-2.0 up to
+    // section 9 only; the Pixar licence is those same sections with one
+    // changed, so the copy must not read as both.
+    for id in ["Apache-2.0", "GPL-2.0-only", "GPL-3.0-only"] {
+        let full = spdx_text(id);
+        let terms = &full[..full.find("END OF TERMS AND CONDITIONS").expect("appendix")];
+        let d = detect(terms);
+        assert_eq!(d.expression, id, "{d:?}");
+        assert!(d.confidence > 0.95, "{id}: {d:?}");
+    }
+    // Pixar's own text is still Pixar.
+    assert_eq!(detect(spdx_text("Pixar")).expression, "Pixar");
+}
+
+#[test]
+fn a_licence_made_from_another_is_not_that_licence() {
+    // Shaped like wrk's "Modified Apache 2.0 License": Apache's terms
+    // under a title of their own, with a condition added to section 4 that
+    // shares common phrases ("of the Work") with the text around it, so
+    // that no stretch of it alone is a clause's length.
+    let apache = spdx_text("Apache-2.0");
+    let terms = &apache[apache.find("TERMS AND CONDITIONS").expect("terms")..apache.find("END OF TERMS").expect("end")];
+    let at = terms.find("You may add Your own copyright statement").expect("end of section 4");
+    let modified = format!(
+        "Modified Apache 2.0 License\nVersion 2.0.1, March 2020\n\n{}Where a build changes what users see of \
+         the Work, then you shall rename each such build of the Work and tell your users of it plainly.\n\n{}",
+        &terms[..at],
+        &terms[at..]
+    );
+    let d = detect(&modified);
+    assert_eq!(d.expression, "NOASSERTION", "{d:?}");
+    assert_eq!(d.method, Method::Modified);
+}
+
+#[test]
+fn a_licence_named_as_an_adjective_is_not_granted() {
+    // Shaped like Font Awesome Free's LICENSE.txt.
+    let text = "Example Icons Free License\n\nExample Icons Free is free, open source, and GPL friendly. You can \
+        use it for almost anything.\n\n# Icons: CC BY 4.0 License (https://creativecommons.org/licenses/by/4.0/)\n\n\
+        The icons are licensed under a Creative Commons Attribution 4.0 International License.\n";
+    let d = detect(text);
+    assert_eq!(d.expression, "CC-BY-4.0", "{d:?}");
+}
+
+#[test]
+fn short_texts_one_after_another_are_each_found() {
+    // Shaped like fs.realpath's LICENSE: an ISC text, then an MIT one for
+    // bundled code. The MIT text shares phrases with the ISC text ("the
+    // above copyright notice and this permission notice", "in no event
+    // shall") that must not pull the ISC text into the MIT match.
+    let isc_mit = format!(
+        "{}\n\n----\n\nThis library bundles code from another project, whose licence follows:\n\n{}",
+        spdx_text("ISC"),
+        spdx_text("MIT")
+    );
+    let d = detect(&isc_mit);
+    assert_eq!(d.expression, "ISC AND MIT", "{d:?}");
+    assert_eq!(d.method, Method::Text);
+    // Shaped like readable-stream's LICENSE: the same text twice, a line
+    // between the copies saying whose the second is. Neither copy is edited.
+    let twice = format!(
+        "Example is licensed as follows:\n\n\"\"\"\n{mit}\n\"\"\"\n\nThis license applies to the parts that \
+         came from the older example project:\n\n\"\"\"\n{mit}\n\"\"\"\n",
+        mit = spdx_text("MIT")
+    );
+    let d = detect(&twice);
+    assert_eq!(d.expression, "MIT", "{d:?}");
+    assert!(d.confidence > 0.9, "{d:?}");
+}
