@@ -11,8 +11,10 @@
 //!    deprecated ids, case-insensitive ids and operators. The spdx crate's own
 //!    "imprecise names" are NOT used: they guess (`BSD` -> BSD-2-Clause,
 //!    `GPL` -> GPL-2.0-only).
-//! 5. Names joined by `or`/`and`/`,`/`/` (`MIT or Apache 2.0`), each part
-//!    mapped by steps 3-4.
+//! 5. An id's family and version run together (`AFLv2.1`, `MPL v2`,
+//!    `LGPLv3+`), when `<family>-<version>` is an SPDX id.
+//! 6. Names joined by `or`/`and`/`,`/`/` (`MIT or Apache 2.0`), each part
+//!    mapped by steps 3-5.
 //!
 //! Anything else is `NOASSERTION`, never a guess: a bare `BSD`, `GPL` or
 //! `Apache` names a family, not a licence. The raw string is always kept by
@@ -76,9 +78,44 @@ fn single(s: &str) -> Option<String> {
     if let Some(e) = aliases::lookup(s) {
         return Some(e.to_string());
     }
-    let fixed = fix_case(s);
-    let expr = spdx::Expression::parse_mode(&fixed, MODE).ok()?;
+    parse(s).or_else(|| name_version(s))
+}
+
+fn parse(s: &str) -> Option<String> {
+    let expr = spdx::Expression::parse_mode(&fix_case(s), MODE).ok()?;
     Some(canonical(&expr))
+}
+
+/// An SPDX id's family name and a version run together the way package
+/// metadata often spells them: `AFLv2.1`, `MPL v2`, `LGPLv3+`,
+/// `OFL version 1.1`. The id must exist once `-<version>` is added (padded
+/// with `.0`, as SPDX writes `MPL-2.0`), so a family that has no such id
+/// (`BSD v3`) still names nothing.
+fn name_version(s: &str) -> Option<String> {
+    let (s, plus) = match s.strip_suffix('+') {
+        Some(rest) => (rest.trim_end(), "+"),
+        None => (s, ""),
+    };
+    let digits = s.find(|c: char| c.is_ascii_digit())?;
+    let version = &s[digits..];
+    if !version.chars().all(|c| c.is_ascii_digit() || c == '.') || version.ends_with('.') || version.len() > 8 {
+        return None;
+    }
+    let head = s[..digits].trim_end();
+    let lower = head.to_ascii_lowercase();
+    let marker = ["version", "v"].iter().find(|m| lower.ends_with(*m))?;
+    let family = head[..head.len() - marker.len()].trim_end_matches([' ', '-', '_']);
+    if family.is_empty() || !family.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return None;
+    }
+    let mut version = version.to_string();
+    for _ in 0..3 {
+        if let Some(found) = parse(&format!("{family}-{version}{plus}")) {
+            return Some(found);
+        }
+        version.push_str(".0");
+    }
+    None
 }
 
 /// `A or B`, `A and B`, `A, B`: each part on its own. Commas and slashes are
@@ -297,6 +334,14 @@ mod tests {
         ("Simplified BSD", "BSD-2-Clause"),
         ("Eclipse Public License - v 1.0", "EPL-1.0"),
         ("Eclipse Public License v2.0", "EPL-2.0"),
+        // Family and version run together (old npm `licenses[].type`, gemspecs)
+        ("AFLv2.1", "AFL-2.1"),
+        ("MPL v2", "MPL-2.0"),
+        ("MPLv1.1", "MPL-1.1"),
+        ("LGPLv3+", "LGPL-3.0-or-later"),
+        ("OFL version 1.1", "OFL-1.1"),
+        ("EPL v1", "EPL-1.0"),
+        ("CC-BY v4", "CC-BY-4.0"),
         ("Eclipse Public License 2.0", "EPL-2.0"),
         ("Eclipse Distribution License - v 1.0", "BSD-3-Clause"),
         ("Mozilla Public License 2.0", "MPL-2.0"),
@@ -354,6 +399,9 @@ mod tests {
         ("https://github.com/dotnet/corefx/blob/master/LICENSE.TXT", "NOASSERTION"),
         // Ambiguous or not a licence: never guessed
         ("BSD", "NOASSERTION"),
+        ("BSD v3", "NOASSERTION"),
+        ("MIT v2", "NOASSERTION"),
+        ("Ours v1.0", "NOASSERTION"),
         ("BSD License", "NOASSERTION"),
         ("GPL", "NOASSERTION"),
         ("LGPL", "NOASSERTION"),
