@@ -474,8 +474,12 @@ fn split_option(l: &str) -> Option<(&str, Option<String>)> {
         Some(i) => (&l[..i], l[i + 1..].trim()),
         None => (l, ""),
     };
-    // Short options may carry their value attached: `-rfile.txt`.
-    let (opt, rest) = if !opt.starts_with("--") && opt.len() > 2 { (&opt[..2], l[2..].trim()) } else { (opt, rest) };
+    // Short options may carry their value attached: `-rfile.txt`. The option
+    // letter is a char, not a byte: a garbled line may put a multi-byte one there.
+    let (opt, rest) = match opt.char_indices().nth(2) {
+        Some((i, _)) if !opt.starts_with("--") => (&opt[..i], l[i..].trim()),
+        _ => (opt, rest),
+    };
     let value = rest.split_whitespace().next().map(|v| v.trim_matches(['"', '\'']).to_string());
     Some((opt, value))
 }
@@ -536,5 +540,13 @@ mod tests {
         assert_eq!(split_option("-rbase.txt"), Some(("-r", Some("base.txt".into()))));
         assert_eq!(split_option("--requirement=base.txt"), Some(("--requirement", Some("base.txt".into()))));
         assert_eq!(split_option("-c  cons.txt"), Some(("-c", Some("cons.txt".into()))));
+    }
+
+    /// Found by fuzzing: a multi-byte character right after the dash was cut
+    /// inside, which panicked.
+    #[test]
+    fn short_option_with_a_multibyte_letter() {
+        assert_eq!(split_option("-\u{316}ndex-url x"), Some(("-\u{316}", Some("ndex-url".into()))));
+        assert_eq!(split_option("-é"), Some(("-é", None)));
     }
 }

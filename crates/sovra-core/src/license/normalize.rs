@@ -121,18 +121,11 @@ fn name_version(s: &str) -> Option<String> {
 /// `A or B`, `A and B`, `A, B`: each part on its own. Commas and slashes are
 /// read as `OR` (a list of licences offered), like Composer arrays.
 fn compound(s: &str) -> Option<String> {
-    let lower = s.to_lowercase();
     for (sep, op) in [(" or ", "OR"), (" and ", "AND"), (", ", "OR"), (" / ", "OR"), ("; ", "OR")] {
-        if !lower.contains(sep) {
+        let parts = split_ignore_ascii_case(s, sep);
+        if parts.len() < 2 {
             continue;
         }
-        let mut parts = Vec::new();
-        let mut rest = s;
-        while let Some(at) = rest.to_lowercase().find(sep) {
-            parts.push(&rest[..at]);
-            rest = &rest[at + sep.len()..];
-        }
-        parts.push(rest);
         let mapped: Option<Vec<String>> = parts
             .iter()
             .map(|p| single(p.trim()).map(|e| if e.contains(' ') { format!("({e})") } else { e }))
@@ -144,6 +137,29 @@ fn compound(s: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// `s` split at every occurrence of the ASCII `sep`, ignoring ASCII case.
+/// Offsets are found in `s` itself, never in `s.to_lowercase()`: lower-casing
+/// changes the length of some characters (`Ⱥ` has 2 bytes, `ⱥ` 3), so its
+/// offsets can fall inside a character of `s`. One pass, so a long string of
+/// separators stays linear.
+fn split_ignore_ascii_case<'a>(s: &'a str, sep: &str) -> Vec<&'a str> {
+    let (hay, needle) = (s.as_bytes(), sep.as_bytes());
+    let mut parts = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i + needle.len() <= hay.len() {
+        // An ASCII match starts and ends on character boundaries of `s`.
+        if hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+            parts.push(&s[start..i]);
+            i += needle.len();
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    parts.push(&s[start..]);
+    parts
 }
 
 /// Put ids and operators written in the wrong case right (`mit` -> `MIT`,
@@ -441,6 +457,15 @@ mod tests {
             let e = normalize(raw).expression;
             assert!(e == "NONE" || e == "NOASSERTION" || spdx::Expression::parse(&e).is_ok(), "{raw:?} -> {e}");
         }
+    }
+
+    /// Found by fuzzing: `compound` found separators in the lower-cased
+    /// string and cut the original at those offsets, inside `é` here (each
+    /// `Ⱥ` grows by a byte when lower-cased), which panicked.
+    #[test]
+    fn separators_after_characters_that_grow_when_lower_cased() {
+        assert_eq!(normalize("ȺȺȺȺȺ or éé").expression, "NOASSERTION");
+        assert_eq!(normalize("Apache 2.0 Or mit").expression, "Apache-2.0 OR MIT");
     }
 
     #[test]
