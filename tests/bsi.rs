@@ -75,7 +75,9 @@ fn npm_fixture_is_complete_offline_where_the_lockfile_allows() {
     let findings = validate(&bom);
     check_agreement("fixtures/npm/lock-v2", &findings, &gaps);
     let failing = failing_third_party(&findings);
-    for field in ["filename", "hash", "executable", "archive", "structured", "dependencies", "completeness", "name", "version"] {
+    for field in
+        ["filename", "hash", "executable", "archive", "structured", "dependencies", "completeness", "name", "version"]
+    {
         assert!(!failing.contains(field), "npm: {field} should be complete: {failing:?}");
     }
 }
@@ -86,15 +88,36 @@ fn corpus_fields_complete_per_ecosystem() {
     // Fields every third-party component has after an offline scan.
     let cases: &[(&str, &[&str], &[&str])] = &[
         // (project, complete, still missing)
-        ("npm/package-lock-v3-mocha", &["filename", "hash", "executable", "archive", "structured", "dependencies", "completeness", "distribution-uri"], &["creator", "source-uri"]),
+        (
+            "npm/package-lock-v3-mocha",
+            &[
+                "filename",
+                "hash",
+                "executable",
+                "archive",
+                "structured",
+                "dependencies",
+                "completeness",
+                "distribution-uri",
+            ],
+            &["creator", "source-uri"],
+        ),
         // One yarn.lock entry has no SHA-512 integrity; every other one has.
         ("npm/yarn-v1-webpack", &["filename", "executable"], &["creator"]),
         ("npm/pnpm-v9-vue-core", &["filename", "hash", "archive"], &["creator"]),
         // crates.io gives SHA-256 only.
         // A .crate is the source code: distribution and source URI are one file.
-        ("cargo/ripgrep", &["filename", "executable", "dependencies", "source-uri", "distribution-uri"], &["hash", "distribution-licence"]),
+        (
+            "cargo/ripgrep",
+            &["filename", "executable", "dependencies", "source-uri", "distribution-uri"],
+            &["hash", "distribution-licence"],
+        ),
         // Composer dist archives are the source code (authors: see below).
-        ("composer/bookstack", &["source-uri", "original-licence", "executable"], &["hash", "filename", "distribution-licence"]),
+        (
+            "composer/bookstack",
+            &["source-uri", "original-licence", "executable"],
+            &["hash", "filename", "distribution-licence"],
+        ),
         // NuGet's contentHash is not the .nupkg's hash: never passed off as one.
         ("nuget/bicep", &["filename", "structured"], &["hash"]),
         ("ruby/rails", &["filename", "archive"], &[]),
@@ -163,11 +186,17 @@ fn manufacturer_spec_default_and_report_section() {
         if f["requirement"] == "required" {
             assert_eq!(missing as usize, gaps.get(id).copied().unwrap_or(0), "{id}");
         }
-        let listed = section["missing"].as_array().unwrap().iter().filter(|m| m["fields"].as_array().unwrap().iter().any(|x| x == id)).count();
+        let listed = section["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["fields"].as_array().unwrap().iter().any(|x| x == id))
+            .count();
         assert_eq!(listed as u64, missing, "{id}: per-reference list and count differ");
     }
     let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sovra-report-1.schema.json")).unwrap(),
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/sovra-report-1.schema.json"))
+            .unwrap(),
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
@@ -212,7 +241,10 @@ fn deployable_files_follow_each_registrys_naming_rule() {
             Some("https://api.nuget.org/v3-flatcontainer/newtonsoft.json/13.0.3/newtonsoft.json.13.0.3.nupkg")
         )
     );
-    assert_eq!(got[2], (Some("v1.3.2.zip"), Some("https://proxy.golang.org/github.com/!burnt!sushi/toml/@v/v1.3.2.zip")));
+    assert_eq!(
+        got[2],
+        (Some("v1.3.2.zip"), Some("https://proxy.golang.org/github.com/!burnt!sushi/toml/@v/v1.3.2.zip"))
+    );
     assert_eq!(
         got[3].1,
         Some("https://repo1.maven.org/maven2/org/apache/commons/commons-lang3/3.14.0/commons-lang3-3.14.0.jar")

@@ -39,12 +39,7 @@ fn broken_files_are_diagnosed_and_the_rest_is_scanned() {
     assert_eq!(code, 0, "stderr: {stderr}");
     assert_eq!(
         purls(&bom),
-        vec![
-            "pkg:cargo/itoa@1.0.11",
-            "pkg:cargo/ryu@1.0.18",
-            "pkg:npm/left-pad@1.3.0",
-            "pkg:npm/lodash@4.17.21",
-        ]
+        vec!["pkg:cargo/itoa@1.0.11", "pkg:cargo/ryu@1.0.18", "pkg:npm/left-pad@1.3.0", "pkg:npm/lodash@4.17.21",]
     );
     // The truncated and the empty lockfile are named on stderr ...
     assert!(stderr.contains("broken/package-lock.json"), "stderr: {stderr}");
@@ -67,12 +62,8 @@ fn broken_files_are_diagnosed_and_the_rest_is_scanned() {
 fn dev_dependencies_are_marked_and_dropped_on_request() {
     let dir = fixture("e2e/mixed");
     let (bom, _, _) = scan_json(&[dir.to_str().unwrap()]);
-    let left_pad = bom["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "left-pad")
-        .expect("left-pad listed");
+    let left_pad =
+        bom["components"].as_array().unwrap().iter().find(|c| c["name"] == "left-pad").expect("left-pad listed");
     assert_eq!(left_pad["scope"], "optional");
     assert!(left_pad.to_string().contains(r#""name":"sovra:scope","value":"dev""#), "{left_pad}");
 

@@ -30,19 +30,11 @@ fn schema_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("SOVRA_CDX_SCHEMAS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cyclonedx-schemas"));
-    if SPECS.iter().all(|s| dir.join(format!("bom-{}.SNAPSHOT.schema.json", s.as_str())).is_file())
-    {
+    if SPECS.iter().all(|s| dir.join(format!("bom-{}.SNAPSHOT.schema.json", s.as_str())).is_file()) {
         return Some(dir);
     }
-    assert!(
-        !in_ci(),
-        "CI is set but {} lacks the CycloneDX schemas; run .ci/fetch-schemas",
-        dir.display()
-    );
-    eprintln!(
-        "notice: no CycloneDX schemas in {} (run .ci/fetch-schemas); skipping",
-        dir.display()
-    );
+    assert!(!in_ci(), "CI is set but {} lacks the CycloneDX schemas; run .ci/fetch-schemas", dir.display());
+    eprintln!("notice: no CycloneDX schemas in {} (run .ci/fetch-schemas); skipping", dir.display());
     None
 }
 
@@ -81,17 +73,10 @@ impl Checker {
             }
         };
         let validator = &self.json.iter().find(|(s, _)| *s == spec).expect("validator").1;
-        let errors: Vec<String> = validator
-            .iter_errors(&doc)
-            .take(5)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&doc).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         if !errors.is_empty() {
-            self.failures.push(format!(
-                "{label}: schema {}:\n  {}",
-                spec.as_str(),
-                errors.join("\n  ")
-            ));
+            self.failures.push(format!("{label}: schema {}:\n  {}", spec.as_str(), errors.join("\n  ")));
         }
         for problem in reference_problems(&doc) {
             self.failures.push(format!("{label}: {problem}"));
@@ -101,10 +86,7 @@ impl Checker {
 
     fn xml(&mut self, spec: SpecVersion, label: &str, text: &str) {
         self.checked += 1;
-        let name: String = label
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' })
-            .collect();
+        let name: String = label.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
         let path = self.xml_dir.path().join(format!("{}-{name}.xml", self.checked));
         std::fs::write(&path, text).expect("write temporary XML");
         self.xml_files.entry(spec.as_str()).or_default().push(path);
@@ -129,8 +111,7 @@ impl Checker {
                     .expect("run xmllint");
                 if !out.status.success() {
                     let stderr = String::from_utf8_lossy(&out.stderr);
-                    let errors: Vec<&str> =
-                        stderr.lines().filter(|l| !l.ends_with(" validates")).take(20).collect();
+                    let errors: Vec<&str> = stderr.lines().filter(|l| !l.ends_with(" validates")).take(20).collect();
                     self.failures.push(format!("XML {version}:\n  {}", errors.join("\n  ")));
                 }
             }
@@ -147,30 +128,21 @@ impl Checker {
 }
 
 fn xmllint_available() -> bool {
-    std::process::Command::new("xmllint")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    std::process::Command::new("xmllint").arg("--version").output().is_ok_and(|o| o.status.success())
 }
 
 fn json_validator(dir: &Path, spec: SpecVersion) -> jsonschema::Validator {
     let load = |name: &str| -> Value {
-        let text =
-            std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
     };
     // The bom schemas' `$id`s live under http://cyclonedx.org/schema/ and refer
     // to their siblings by relative name; register those names there.
     let mut registry = jsonschema::Registry::new();
-    for name in [
-        "spdx.SNAPSHOT.schema.json",
-        "jsf-0.82.SNAPSHOT.schema.json",
-        "cryptography-defs.SNAPSHOT.schema.json",
-    ] {
+    for name in ["spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json", "cryptography-defs.SNAPSHOT.schema.json"]
+    {
         if dir.join(name).is_file() {
-            registry = registry
-                .add(format!("http://cyclonedx.org/schema/{name}"), load(name))
-                .expect("add schema");
+            registry = registry.add(format!("http://cyclonedx.org/schema/{name}"), load(name)).expect("add schema");
         }
     }
     let registry = registry.prepare().expect("schema registry");
@@ -238,24 +210,18 @@ fn fixtures_and_corpus_give_valid_documents_in_every_version_and_encoding() {
     for project in fixtures.iter().chain(&corpus) {
         // `fixtures/npm/bad`, `corpus/npm/yarn-v1-rails`.
         let tail: Vec<_> = project.components().rev().take(3).collect();
-        let label = tail
-            .iter()
-            .rev()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let label = tail.iter().rev().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         let runs: Vec<(SpecVersion, &str)> =
             SPECS.iter().flat_map(|&s| [(s, "cyclonedx-json"), (s, "cyclonedx-xml")]).collect();
         // The six scans of a project run side by side; validation stays in order.
         let outputs: Vec<Result<String, String>> = std::thread::scope(|scope| {
             let handles: Vec<_> = runs
                 .iter()
-                .map(|&(spec, format)| scope.spawn(move || common::scan(project, &["--spec-version", spec.as_str(), "--format", format])))
+                .map(|&(spec, format)| {
+                    scope.spawn(move || common::scan(project, &["--spec-version", spec.as_str(), "--format", format]))
+                })
                 .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err("scan thread panicked".into())))
-                .collect()
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("scan thread panicked".into()))).collect()
         });
         for ((spec, format), output) in runs.into_iter().zip(outputs) {
             let run_label = format!("{label} {} {format}", spec.as_str());
@@ -295,15 +261,9 @@ fn full_component() -> Component {
         confidence: 0.98,
         source: Location::new("web/LICENSE", None),
     });
-    c.locations = vec![
-        Location::new(MANIFEST_ONLY, Some(7)),
-        Location::new("web/package-lock.json", Some(120)),
-    ];
+    c.locations = vec![Location::new(MANIFEST_ONLY, Some(7)), Location::new("web/package-lock.json", Some(120))];
     c.description = Some("Babel compiler core.".into());
-    c.authors = vec![
-        "Sebastian McKenzie <sebmck@gmail.com> (https://babeljs.io)".into(),
-        "The Babel Team".into(),
-    ];
+    c.authors = vec!["Sebastian McKenzie <sebmck@gmail.com> (https://babeljs.io)".into(), "The Babel Team".into()];
     c.repository_url = Some("https://github.com/babel/babel.git".into());
     c.homepage = Some("https://babel.dev/docs/en/next/babel-core".into());
     c.download_url = Some("https://registry.npmjs.org/@babel/core/-/core-7.24.0.tgz".into());
@@ -319,11 +279,7 @@ fn inventory() -> Inventory {
     let mut lib = Component::new(Ecosystem::Cargo, None, "applib", "0.1.0");
     lib.scope = None;
     let projects = vec![
-        Project {
-            bom_ref: app.purl.clone(),
-            component: app,
-            manifest: Location::new("app/Cargo.toml", Some(1)),
-        },
+        Project { bom_ref: app.purl.clone(), component: app, manifest: Location::new("app/Cargo.toml", Some(1)) },
         Project {
             bom_ref: "sovra:project:app/lib/Cargo.toml".into(),
             component: lib,
@@ -358,15 +314,10 @@ fn inventory() -> Inventory {
     requests.scope = Some(Scope::Optional);
     requests.filename = Some("requests-2.31.0-py3-none-any.whl".into());
     requests.hashes = vec![
-        Hash::from_hex(HashAlg::Sha256, &"01".repeat(32))
-            .expect("hex")
-            .with_file("requests-2.31.0-py3-none-any.whl"),
-        Hash::from_hex(HashAlg::Sha256, &"02".repeat(32))
-            .expect("hex")
-            .with_file("requests-2.31.0.tar.gz"),
+        Hash::from_hex(HashAlg::Sha256, &"01".repeat(32)).expect("hex").with_file("requests-2.31.0-py3-none-any.whl"),
+        Hash::from_hex(HashAlg::Sha256, &"02".repeat(32)).expect("hex").with_file("requests-2.31.0.tar.gz"),
     ];
-    requests.declared_licenses =
-        vec![DeclaredLicense::raw("NOASSERTION"), DeclaredLicense::raw("Apache 2.0")];
+    requests.declared_licenses = vec![DeclaredLicense::raw("NOASSERTION"), DeclaredLicense::raw("Apache 2.0")];
     requests.source = Source::Registry { url: Some("https://pypi.example.org/simple".into()) };
 
     let mut local = Component::new(Ecosystem::Generic, None, "vendored", "1.0");
@@ -374,8 +325,7 @@ fn inventory() -> Inventory {
     local.scope = Some(Scope::Excluded);
     let mut tarball = Component::new(Ecosystem::Generic, None, "tarball", "2.0");
     tarball.source = Source::Url { url: "https://example.org/tarball-2.0.tar.gz".into() };
-    tarball.declared_licenses =
-        vec![DeclaredLicense::raw("GPL-2.0-or-later WITH Classpath-exception-2.0")];
+    tarball.declared_licenses = vec![DeclaredLicense::raw("GPL-2.0-or-later WITH Classpath-exception-2.0")];
 
     let mut components = vec![full_component(), serde, forked, requests, local, tarball];
     for c in &mut components {
@@ -388,8 +338,7 @@ fn inventory() -> Inventory {
     let app_ref = projects[0].bom_ref.clone();
     let lib_ref = projects[1].bom_ref.clone();
     dependencies.insert(ROOT_REF.into(), [app_ref.clone(), lib_ref.clone()].into());
-    dependencies
-        .insert(app_ref, [lib_ref.clone(), purl("serde"), purl("forked"), purl("core")].into());
+    dependencies.insert(app_ref, [lib_ref.clone(), purl("serde"), purl("forked"), purl("core")].into());
     dependencies.insert(lib_ref, [purl("serde")].into());
     for c in &components {
         dependencies.entry(c.purl.clone()).or_default();
@@ -403,27 +352,14 @@ fn inventory() -> Inventory {
         ("web/package-lock.json".to_string(), Completeness::Complete),
     ]);
     Inventory {
-        root: Component {
-            name: "delivery".into(),
-            purl: String::new(),
-            scope: None,
-            ..Component::default()
-        },
+        root: Component { name: "delivery".into(), purl: String::new(), scope: None, ..Component::default() },
         projects,
         components,
         dependencies,
         completeness,
         diagnostics: vec![
-            Diagnostic::error(
-                "cargo::parse",
-                Location::new("broken/Cargo.lock", Some(3)),
-                "expected `=`",
-            ),
-            Diagnostic::warning(
-                "scan::dangling-edge",
-                Location::new(LOCK, None),
-                "x depends on y & <z>",
-            ),
+            Diagnostic::error("cargo::parse", Location::new("broken/Cargo.lock", Some(3)), "expected `=`"),
+            Diagnostic::warning("scan::dangling-edge", Location::new(LOCK, None), "x depends on y & <z>"),
         ],
         files: BTreeMap::from([("cargo".to_string(), vec![LOCK.to_string()])]),
     }
@@ -478,17 +414,10 @@ fn hand_built_inventory_is_valid_and_complete() {
     assert_eq!(ptr(d16, "/metadata/component/components/0/type"), "application");
     assert_eq!(ptr(d16, "/metadata/component/components/0/authors/0/email"), "it@amt.example");
     assert_eq!(ptr(d16, "/metadata/component/components/0/licenses/0/license/id"), "EUPL-1.2");
-    assert_eq!(
-        ptr(d16, "/metadata/component/components/1/bom-ref"),
-        "sovra:project:app/lib/Cargo.toml"
-    );
+    assert_eq!(ptr(d16, "/metadata/component/components/1/bom-ref"), "sovra:project:app/lib/Cargo.toml");
     assert_eq!(ptr(d16, "/metadata/component/components/1/type"), "library");
-    let names: Vec<&str> = d16["components"]
-        .as_array()
-        .expect("components")
-        .iter()
-        .filter_map(|c| c["bom-ref"].as_str())
-        .collect();
+    let names: Vec<&str> =
+        d16["components"].as_array().expect("components").iter().filter_map(|c| c["bom-ref"].as_str()).collect();
     let purls: Vec<&str> = inv.components.iter().map(|c| c.purl.as_str()).collect();
     assert_eq!(names, purls, "one component per purl, in the inventory's order");
 
@@ -499,40 +428,22 @@ fn hand_built_inventory_is_valid_and_complete() {
     assert_eq!(babel["purl"], "pkg:npm/%40babel/core@7.24.0");
     assert_eq!(babel["description"], "Babel compiler core.");
     assert_eq!(babel.pointer("/hashes/0/alg"), Some(&Value::from("SHA-512")));
-    assert_eq!(
-        babel.pointer("/authors/0/name"),
-        Some(&Value::from("Sebastian McKenzie (https://babeljs.io)"))
-    );
+    assert_eq!(babel.pointer("/authors/0/name"), Some(&Value::from("Sebastian McKenzie (https://babeljs.io)")));
     assert_eq!(babel.pointer("/authors/0/email"), Some(&Value::from("sebmck@gmail.com")));
     assert_eq!(babel.pointer("/authors/1/name"), Some(&Value::from("The Babel Team")));
-    assert_eq!(
-        babel.pointer("/licenses/0/license/acknowledgement"),
-        Some(&Value::from("declared"))
-    );
-    assert_eq!(
-        babel.pointer("/licenses/1/license/acknowledgement"),
-        Some(&Value::from("concluded"))
-    );
+    assert_eq!(babel.pointer("/licenses/0/license/acknowledgement"), Some(&Value::from("declared")));
+    assert_eq!(babel.pointer("/licenses/1/license/acknowledgement"), Some(&Value::from("concluded")));
     assert_eq!(properties(babel, "sovra:scope"), ["dev"]);
-    assert_eq!(
-        properties(babel, "sovra:location"),
-        ["web/package-lock.json:120", "web/package.json:7"]
-    );
+    assert_eq!(properties(babel, "sovra:location"), ["web/package-lock.json:120", "web/package.json:7"]);
     assert_eq!(properties(babel, "bsi:component:filename"), ["core-7.24.0.tgz"]);
     assert_eq!(properties(babel, "sovra:npm:bundled"), ["false"]);
     assert_eq!(properties(babel, "sovra:license:concluded:source"), ["web/LICENSE"]);
-    let names: Vec<&str> = babel["properties"]
-        .as_array()
-        .expect("properties")
-        .iter()
-        .filter_map(|p| p["name"].as_str())
-        .collect();
+    let names: Vec<&str> =
+        babel["properties"].as_array().expect("properties").iter().filter_map(|p| p["name"].as_str()).collect();
     assert!(names.windows(2).all(|w| w[0] <= w[1]), "properties sorted: {names:?}");
     let refs = babel["externalReferences"].as_array().expect("externalReferences");
-    let kinds: Vec<(&str, &str)> = refs
-        .iter()
-        .map(|r| (r["type"].as_str().unwrap_or(""), r["url"].as_str().unwrap_or("")))
-        .collect();
+    let kinds: Vec<(&str, &str)> =
+        refs.iter().map(|r| (r["type"].as_str().unwrap_or(""), r["url"].as_str().unwrap_or(""))).collect();
     assert_eq!(
         kinds,
         [
@@ -541,10 +452,7 @@ fn hand_built_inventory_is_valid_and_complete() {
             ("website", "https://babel.dev/docs/en/next/babel-core"),
         ]
     );
-    assert_eq!(
-        refs[0]["hashes"], babel["hashes"],
-        "the distribution carries the file's hash (BSI)"
-    );
+    assert_eq!(refs[0]["hashes"], babel["hashes"], "the distribution carries the file's hash (BSI)");
 
     let serde = component(d16, "serde");
     assert_eq!(serde.pointer("/licenses/0/expression"), Some(&Value::from("Apache-2.0 AND MIT")));
@@ -558,16 +466,10 @@ fn hand_built_inventory_is_valid_and_complete() {
     assert_eq!(serde17.pointer("/licenses/1/expression"), Some(&Value::from("Apache-2.0 AND MIT")));
     assert!(properties(serde17, "sovra:license:declared").is_empty());
     let serde15 = component(&docs["1.5"], "serde");
-    assert_eq!(
-        serde15.pointer("/licenses/0"),
-        Some(&serde_json::json!({"expression": "Apache-2.0 AND MIT"}))
-    );
+    assert_eq!(serde15.pointer("/licenses/0"), Some(&serde_json::json!({"expression": "Apache-2.0 AND MIT"})));
 
     let forked = component(d16, "forked");
-    assert_eq!(
-        forked.pointer("/licenses/0/license/name"),
-        Some(&Value::from("Proprietary, see LICENSE.txt"))
-    );
+    assert_eq!(forked.pointer("/licenses/0/license/name"), Some(&Value::from("Proprietary, see LICENSE.txt")));
     assert_eq!(forked.pointer("/externalReferences/0/type"), Some(&Value::from("vcs")));
     assert_eq!(
         forked.pointer("/externalReferences/0/url"),
@@ -583,12 +485,8 @@ fn hand_built_inventory_is_valid_and_complete() {
     assert_eq!(requests.pointer("/licenses/0/license/name"), Some(&Value::from("NOASSERTION")));
     assert_eq!(requests.pointer("/licenses/1/license/id"), Some(&Value::from("Apache-2.0")));
     assert_eq!(properties(requests, "sovra:license:raw"), ["Apache 2.0"]);
-    assert_eq!(
-        requests["hashes"],
-        serde_json::json!([{"alg": "SHA-256", "content": "01".repeat(32)}])
-    );
-    let dist: Vec<&Value> =
-        requests["externalReferences"].as_array().expect("refs").iter().collect();
+    assert_eq!(requests["hashes"], serde_json::json!([{"alg": "SHA-256", "content": "01".repeat(32)}]));
+    let dist: Vec<&Value> = requests["externalReferences"].as_array().expect("refs").iter().collect();
     assert_eq!(dist.len(), 2, "{dist:?}");
     assert_eq!(dist[0]["url"], "requests-2.31.0-py3-none-any.whl");
     assert_eq!(dist[1]["url"], "requests-2.31.0.tar.gz");
@@ -610,10 +508,7 @@ fn hand_built_inventory_is_valid_and_complete() {
 
     // 1.5: one author string, no acknowledgement anywhere.
     let babel15 = component(&docs["1.5"], "core");
-    assert_eq!(
-        babel15["author"],
-        "Sebastian McKenzie <sebmck@gmail.com> (https://babeljs.io), The Babel Team"
-    );
+    assert_eq!(babel15["author"], "Sebastian McKenzie <sebmck@gmail.com> (https://babeljs.io), The Babel Team");
     assert!(babel15.get("authors").is_none());
     assert!(!serde_json::to_string(&docs["1.5"]).unwrap_or_default().contains("acknowledgement"));
 
@@ -623,41 +518,23 @@ fn hand_built_inventory_is_valid_and_complete() {
     let tarball_dep = deps.iter().find(|d| d["ref"] == "pkg:generic/tarball@2.0").expect("leaf");
     assert_eq!(tarball_dep["dependsOn"], serde_json::json!([]));
     for d in deps {
-        let list: Vec<&str> = d["dependsOn"]
-            .as_array()
-            .expect("dependsOn")
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let list: Vec<&str> = d["dependsOn"].as_array().expect("dependsOn").iter().filter_map(Value::as_str).collect();
         assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
     }
 
     // Compositions: the lockfile's packages are complete; @babel/core was
     // seen in a lockfile too, so it is complete; unknown for the rest.
     let comps = d16["compositions"].as_array().expect("compositions");
-    let by: BTreeMap<&str, &Value> =
-        comps.iter().map(|c| (c["aggregate"].as_str().unwrap_or(""), c)).collect();
+    let by: BTreeMap<&str, &Value> = comps.iter().map(|c| (c["aggregate"].as_str().unwrap_or(""), c)).collect();
     assert_eq!(by.keys().copied().collect::<Vec<_>>(), ["complete", "unknown"]);
-    let complete: Vec<&str> = by["complete"]["dependencies"]
-        .as_array()
-        .expect("deps")
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let complete: Vec<&str> =
+        by["complete"]["dependencies"].as_array().expect("deps").iter().filter_map(Value::as_str).collect();
     assert_eq!(
         complete,
-        [
-            "pkg:cargo/app@0.1.0",
-            "pkg:cargo/forked@0.3.0",
-            "pkg:cargo/serde@1.0.200",
-            "pkg:npm/%40babel/core@7.24.0"
-        ]
+        ["pkg:cargo/app@0.1.0", "pkg:cargo/forked@0.3.0", "pkg:cargo/serde@1.0.200", "pkg:npm/%40babel/core@7.24.0"]
     );
     assert_eq!(by["complete"]["assemblies"], serde_json::json!(["pkg:cargo/app@0.1.0"]));
-    assert_eq!(
-        by["unknown"]["assemblies"],
-        serde_json::json!(["sovra:project:app/lib/Cargo.toml"])
-    );
+    assert_eq!(by["unknown"]["assemblies"], serde_json::json!(["sovra:project:app/lib/Cargo.toml"]));
 
     // Diagnostics are annotations on the root, by Sovra.
     let ann = d16["annotations"].as_array().expect("annotations");
@@ -669,26 +546,17 @@ fn hand_built_inventory_is_valid_and_complete() {
 
     // JSON and XML of one document share the content-derived serial number.
     let serial = d16["serialNumber"].as_str().expect("serial");
-    assert!(
-        write(&inv, SpecVersion::V1_6, Encoding::Xml)
-            .contains(&format!("serialNumber=\"{serial}\""))
-    );
+    assert!(write(&inv, SpecVersion::V1_6, Encoding::Xml).contains(&format!("serialNumber=\"{serial}\"")));
     assert_ne!(docs["1.5"]["serialNumber"], docs["1.6"]["serialNumber"]);
 }
 
 #[test]
 fn xml_escapes_and_orders_elements() {
     let xml = write(&inventory(), SpecVersion::V1_6, Encoding::Xml);
-    assert!(
-        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"),
-        "{}",
-        &xml[..80.min(xml.len())]
-    );
+    assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "{}", &xml[..80.min(xml.len())]);
     assert!(xml.contains("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\""));
     assert!(xml.contains("x depends on y &amp; &lt;z&gt;"));
-    assert!(
-        xml.contains("<expression acknowledgement=\"concluded\">Apache-2.0 AND MIT</expression>")
-    );
+    assert!(xml.contains("<expression acknowledgement=\"concluded\">Apache-2.0 AND MIT</expression>"));
     assert!(xml.contains("<property name=\"sovra:scope\">dev</property>"));
     let order = ["<metadata>", "<components>", "<dependencies>", "<compositions>", "<annotations>"];
     let positions: Vec<usize> = order.iter().map(|t| xml.find(t).unwrap_or(usize::MAX)).collect();
@@ -700,9 +568,7 @@ fn empty_inventory_is_valid() {
     let Some(dir) = schema_dir() else { return };
     let mut checker = Checker::new(dir);
     for spec in SPECS {
-        let doc = checker
-            .json(spec, "empty", &write(&Inventory::default(), spec, Encoding::Json))
-            .expect("JSON");
+        let doc = checker.json(spec, "empty", &write(&Inventory::default(), spec, Encoding::Json)).expect("JSON");
         assert_eq!(doc["components"], serde_json::json!([]));
         assert_eq!(doc.pointer("/metadata/component/name"), Some(&Value::from("root")));
         checker.xml(spec, "empty", &write(&Inventory::default(), spec, Encoding::Xml));

@@ -20,22 +20,15 @@ fn scan(format: &str, spec: &str, epoch: Option<&str>) -> String {
         None => cmd.env_remove("SOURCE_DATE_EPOCH"),
     };
     let out = cmd.output().expect("run sovra");
-    assert!(
-        matches!(out.status.code(), Some(0 | 2)),
-        "sovra failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(matches!(out.status.code(), Some(0 | 2)), "sovra failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
 #[test]
 fn same_epoch_same_bytes() {
-    for (format, spec) in [
-        ("cyclonedx-json", "1.6"),
-        ("cyclonedx-xml", "1.6"),
-        ("cyclonedx-json", "1.5"),
-        ("cyclonedx-xml", "1.7"),
-    ] {
+    for (format, spec) in
+        [("cyclonedx-json", "1.6"), ("cyclonedx-xml", "1.6"), ("cyclonedx-json", "1.5"), ("cyclonedx-xml", "1.7")]
+    {
         let a = scan(format, spec, Some("1700000000"));
         let b = scan(format, spec, Some("1700000000"));
         assert!(!a.is_empty());
@@ -50,12 +43,9 @@ fn serial(json: &Value) -> String {
 
 #[test]
 fn serial_number_follows_epoch_and_content() {
-    let a: Value =
-        serde_json::from_str(&scan("cyclonedx-json", "1.6", Some("1700000000"))).expect("JSON");
-    let b: Value =
-        serde_json::from_str(&scan("cyclonedx-json", "1.6", Some("1700000001"))).expect("JSON");
-    let c: Value =
-        serde_json::from_str(&scan("cyclonedx-json", "1.7", Some("1700000000"))).expect("JSON");
+    let a: Value = serde_json::from_str(&scan("cyclonedx-json", "1.6", Some("1700000000"))).expect("JSON");
+    let b: Value = serde_json::from_str(&scan("cyclonedx-json", "1.6", Some("1700000001"))).expect("JSON");
+    let c: Value = serde_json::from_str(&scan("cyclonedx-json", "1.7", Some("1700000000"))).expect("JSON");
     let s = serial(&a);
     assert_ne!(s, serial(&b), "another instant, another document");
     assert_ne!(s, serial(&c), "another version, another document");
@@ -68,8 +58,7 @@ fn serial_number_follows_epoch_and_content() {
     let xml = scan("cyclonedx-xml", "1.6", Some("1700000000"));
     assert!(xml.contains(&format!("serialNumber=\"{s}\"")), "XML serial differs from JSON's {s}");
     // An epoch that is not a number is ignored rather than half-applied.
-    let d: Value =
-        serde_json::from_str(&scan("cyclonedx-json", "1.6", Some("yesterday"))).expect("JSON");
+    let d: Value = serde_json::from_str(&scan("cyclonedx-json", "1.6", Some("yesterday"))).expect("JSON");
     assert_ne!(d["metadata"]["timestamp"], "1970-01-01T00:00:00Z");
     assert_eq!(&serial(&d)[23..24], "4", "random serial is version 4");
 }

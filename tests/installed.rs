@@ -73,9 +73,15 @@ fn npm_node_modules_nested_scoped_and_disagreeing() {
         .lines()
         .find(|l| l.contains("license::disagreement"))
         .unwrap_or_else(|| panic!("no disagreement in {stderr}"));
-    assert!(disagreement.contains("node_modules/a/node_modules/b/LICENSE") && disagreement.contains("b@2.0.0"), "{disagreement}");
+    assert!(
+        disagreement.contains("node_modules/a/node_modules/b/LICENSE") && disagreement.contains("b@2.0.0"),
+        "{disagreement}"
+    );
     assert_eq!(stderr.matches("license::disagreement").count(), 1, "{stderr}");
-    assert!(stderr.contains("npm::installed-manifest") && stderr.contains("node_modules/broken/package.json"), "{stderr}");
+    assert!(
+        stderr.contains("npm::installed-manifest") && stderr.contains("node_modules/broken/package.json"),
+        "{stderr}"
+    );
     // Installed but in no lockfile: not part of what is delivered.
     assert!(!bom.to_string().contains("not-locked"));
 }

@@ -87,12 +87,14 @@ fn online_reads_the_page_a_url_only_file_names() {
         }
     });
     let dir = tempfile::tempdir().unwrap();
-    for (name, path) in [("good.txt", "/o/r/LICENSE.html"), ("readme.txt", "/o/r/README"), ("gone.txt", "/o/r/missing")] {
+    for (name, path) in [("good.txt", "/o/r/LICENSE.html"), ("readme.txt", "/o/r/README"), ("gone.txt", "/o/r/missing")]
+    {
         std::fs::write(dir.path().join(name), format!("{}{path}\n", server.url())).unwrap();
     }
     let run = |online: bool| {
         let mut cmd = Command::cargo_bin("sovra").unwrap();
-        cmd.args(["licenses", "detect", "--format", "json", "good.txt", "readme.txt", "gone.txt"]).current_dir(dir.path());
+        cmd.args(["licenses", "detect", "--format", "json", "good.txt", "readme.txt", "gone.txt"])
+            .current_dir(dir.path());
         if online {
             cmd.arg("--online");
         }

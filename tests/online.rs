@@ -55,7 +55,12 @@ fn scan(path: &Path, args: &[String]) -> Run {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let bom = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {stdout}"));
-    Run { bom, stdout, stderr: String::from_utf8_lossy(&out.stderr).into_owned(), code: out.status.code().unwrap_or(-1) }
+    Run {
+        bom,
+        stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
 }
 
 /// purl -> (property name -> value) of every component.
@@ -98,7 +103,10 @@ fn licences(bom: &Value) -> BTreeMap<String, Vec<String>> {
 }
 
 fn vcs(bom: &Value, purl_prefix: &str) -> Option<String> {
-    let c = bom["components"].as_array()?.iter().find(|c| c["purl"].as_str().is_some_and(|p| p.starts_with(purl_prefix)))?;
+    let c = bom["components"]
+        .as_array()?
+        .iter()
+        .find(|c| c["purl"].as_str().is_some_and(|p| p.starts_with(purl_prefix)))?;
     c["externalReferences"].as_array()?.iter().find(|r| r["type"] == "vcs")?["url"].as_str().map(str::to_string)
 }
 
@@ -156,7 +164,16 @@ fn online_fills_every_ecosystem_and_a_second_run_uses_the_cache() {
     assert_eq!(lic["pkg:gem/rake@13.0.6"], ["MIT"]);
     assert_eq!(prop(&props, "pkg:gem/rake", "maintainers"), Some("2"));
     // The maintenance facts reach the risk model.
-    let risk = |purl: &str| props.iter().find(|(p, _)| p.starts_with(purl)).unwrap().1.get("sovra:risk:factors").cloned().unwrap_or_default();
+    let risk = |purl: &str| {
+        props
+            .iter()
+            .find(|(p, _)| p.starts_with(purl))
+            .unwrap()
+            .1
+            .get("sovra:risk:factors")
+            .cloned()
+            .unwrap_or_default()
+    };
     assert!(risk("pkg:npm/left-pad").contains("maintenance-deprecated"), "{}", risk("pkg:npm/left-pad"));
     assert!(risk("pkg:composer/swiftmailer").contains("maintenance-abandoned"), "{}", risk("pkg:composer/swiftmailer"));
     assert!(!first.stderr.contains("registry::"), "stderr: {}", first.stderr);
@@ -170,7 +187,12 @@ fn online_fills_every_ecosystem_and_a_second_run_uses_the_cache() {
     assert!(second.stderr.contains("11 package(s) looked up, 11 from the cache"), "stderr: {}", second.stderr);
 
     // Once cleared, the cache answers nothing and the dead server is reported.
-    let out = Command::cargo_bin("sovra").unwrap().args(["cache", "clear", "--cache-dir"]).arg(cache.path()).output().unwrap();
+    let out = Command::cargo_bin("sovra")
+        .unwrap()
+        .args(["cache", "clear", "--cache-dir"])
+        .arg(cache.path())
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("removed "), "{}", String::from_utf8_lossy(&out.stderr));
     let third = scan(&project("cargo"), &args);
@@ -193,7 +215,10 @@ fn without_online_not_one_connection_is_opened() {
     assert!(started.elapsed() < Duration::from_secs(20));
     // `--offline` overrides a policy that turns the lookups on.
     let dir = tempfile::tempdir().unwrap();
-    copy_npm_project(dir.path(), &format!("[online]\nenabled = true\nsources = {{ npm = \"{}/npm\" }}\n", server.url()));
+    copy_npm_project(
+        dir.path(),
+        &format!("[online]\nenabled = true\nsources = {{ npm = \"{}/npm\" }}\n", server.url()),
+    );
     let offline = scan(dir.path(), &["--offline".to_string()]);
     assert_eq!(offline.code, 0, "stderr: {}", offline.stderr);
     assert_eq!(server.connections(), 0);
@@ -213,7 +238,10 @@ fn the_policy_file_turns_lookups_on_and_names_the_mirror() {
     let dir = tempfile::tempdir().unwrap();
     copy_npm_project(
         dir.path(),
-        &format!("[online]\nenabled = true\ncache-dir = \"cache\"\nttl-days = 1\nsources = {{ npm = \"{}/npm\" }}\n", server.url()),
+        &format!(
+            "[online]\nenabled = true\ncache-dir = \"cache\"\nttl-days = 1\nsources = {{ npm = \"{}/npm\" }}\n",
+            server.url()
+        ),
     );
     let run = scan(dir.path(), &[]);
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
@@ -221,7 +249,8 @@ fn the_policy_file_turns_lookups_on_and_names_the_mirror() {
     assert_eq!(prop(&props, "pkg:npm/left-pad", "maintainers"), Some("1"));
     assert!(dir.path().join("cache/npm").is_dir(), "the policy's cache-dir was not used");
     // An unknown source name is an error that points into the file.
-    std::fs::write(dir.path().join("sovra.toml"), "[online]\nenabled = true\nsources = { cpan = \"http://x\" }\n").unwrap();
+    std::fs::write(dir.path().join("sovra.toml"), "[online]\nenabled = true\nsources = { cpan = \"http://x\" }\n")
+        .unwrap();
     let out = Command::cargo_bin("sovra").unwrap().arg("scan").arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -251,7 +280,11 @@ fn server_errors_bad_bodies_and_unknown_packages_are_diagnosed_and_the_scan_comp
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     assert_eq!(run.bom["components"].as_array().unwrap().len(), 3);
     let unavailable = diagnostics(&run.stderr, "registry::unavailable");
-    assert!(unavailable.len() == 1 && unavailable[0].contains("lodash") && unavailable[0].contains("HTTP 500"), "{}", run.stderr);
+    assert!(
+        unavailable.len() == 1 && unavailable[0].contains("lodash") && unavailable[0].contains("HTTP 500"),
+        "{}",
+        run.stderr
+    );
     let malformed = diagnostics(&run.stderr, "registry::malformed");
     assert!(malformed.len() == 1 && malformed[0].contains("left-pad"), "{}", run.stderr);
     let missing = diagnostics(&run.stderr, "registry::not-found");

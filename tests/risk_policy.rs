@@ -31,7 +31,8 @@ fn report_validator() -> jsonschema::Validator {
 }
 
 fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
-    let errors: Vec<String> = validator.iter_errors(doc).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(doc).take(5).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{what}: report does not match its schema:\n{}", errors.join("\n"));
 }
 
@@ -84,7 +85,8 @@ fn bitwarden_names_its_cloud_payment_and_mail_vendors() {
     assert!(find("aws")["packages"].to_string().contains("pkg:nuget/AWSSDK.SimpleEmail@"));
     // The component itself carries the factor with its evidence.
     let stripe = doc["components"].as_array().unwrap().iter().find(|c| c["name"] == "Stripe.net").unwrap();
-    let factor = stripe["risk"]["factors"].as_array().unwrap().iter().find(|f| f["factor"] == "vendor-lock-in").unwrap();
+    let factor =
+        stripe["risk"]["factors"].as_array().unwrap().iter().find(|f| f["factor"] == "vendor-lock-in").unwrap();
     assert!(factor["evidence"]["location"]["file"].as_str().unwrap().ends_with("packages.lock.json"));
     assert!(factor["message"].as_str().unwrap().contains("South San Francisco"));
 }

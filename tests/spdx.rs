@@ -57,7 +57,13 @@ fn validate_all(version: &str, validator: &Path, args: &[&str]) {
         }
     }
     assert!(projects.len() > 10, "too few projects found");
-    assert!(failures.is_empty(), "{} of {} documents invalid:\n{}", failures.len(), projects.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} documents invalid:\n{}",
+        failures.len(),
+        projects.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -73,7 +79,8 @@ fn spdx_3_0_1_outputs_validate() {
 }
 
 fn doc(version: &str) -> Value {
-    let text = common::scan(&root().join("fixtures/e2e/mixed"), &["--format", "spdx-json", "--spdx-version", version]).unwrap();
+    let text = common::scan(&root().join("fixtures/e2e/mixed"), &["--format", "spdx-json", "--spdx-version", version])
+        .unwrap();
     serde_json::from_str(&text).unwrap()
 }
 
@@ -89,12 +96,17 @@ fn spdx_2_3_says_what_the_inventory_holds() {
     // Nothing read a licence text: the concluded licence is not asserted.
     assert_eq!(left_pad["licenseConcluded"], "NOASSERTION");
     let purl = &left_pad["externalRefs"][0];
-    assert_eq!((purl["referenceCategory"].as_str(), purl["referenceType"].as_str()), (Some("PACKAGE-MANAGER"), Some("purl")));
+    assert_eq!(
+        (purl["referenceCategory"].as_str(), purl["referenceType"].as_str()),
+        (Some("PACKAGE-MANAGER"), Some("purl"))
+    );
     let rels = d["relationships"].as_array().unwrap();
     let describes: Vec<&Value> = rels.iter().filter(|r| r["relationshipType"] == "DESCRIBES").collect();
     assert_eq!(describes.len(), 1);
     assert_eq!(describes[0]["relatedSpdxElement"], packages[0]["SPDXID"]);
-    assert!(rels.iter().any(|r| r["relationshipType"] == "DEPENDS_ON" && r["relatedSpdxElement"] == left_pad["SPDXID"]));
+    assert!(
+        rels.iter().any(|r| r["relationshipType"] == "DEPENDS_ON" && r["relatedSpdxElement"] == left_pad["SPDXID"])
+    );
     // Every relationship names packages of the document.
     let ids: Vec<&Value> = packages.iter().map(|p| &p["SPDXID"]).chain([&d["SPDXID"]]).collect();
     for r in rels {
@@ -114,7 +126,10 @@ fn spdx_3_links_packages_licences_and_dependencies() {
     }
     let of_type = |t: &'static str| typed(graph, t);
     let creation = of_type("CreationInfo").next().unwrap();
-    assert_eq!((creation["specVersion"].as_str(), creation["created"].as_str()), (Some("3.0.1"), Some("2023-11-14T22:13:20Z")));
+    assert_eq!(
+        (creation["specVersion"].as_str(), creation["created"].as_str()),
+        (Some("3.0.1"), Some("2023-11-14T22:13:20Z"))
+    );
     let left_pad = of_type("software_Package").find(|p| p["name"] == "left-pad").unwrap();
     assert_eq!(left_pad["externalIdentifier"][0]["externalIdentifierType"], "packageUrl");
     let declared = of_type("Relationship")

@@ -41,9 +41,8 @@ fn validate(file: &Path, extra: &[&str]) -> (Value, i32) {
         cmd.arg("--schema-dir").arg(dir);
     }
     let out = cmd.output().unwrap();
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{}: not JSON ({e}): {}", file.display(), String::from_utf8_lossy(&out.stderr))
-    });
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{}: not JSON ({e}): {}", file.display(), String::from_utf8_lossy(&out.stderr)));
     (report, out.status.code().unwrap_or(-1))
 }
 
@@ -118,7 +117,10 @@ fn each_faulty_sbom_reports_exactly_its_field() {
         for f in report["findings"].as_array().unwrap().iter().filter(|f| f["bomRef"].is_string()) {
             assert_eq!(f["bomRef"], "pkg:npm/left-pad@1.3.0", "{name}: {f}");
             let path = f["path"].as_str().unwrap();
-            assert!(["$.components[0]", "$.dependencies", "$.compositions"].iter().any(|p| path.starts_with(p)), "{name}: {f}");
+            assert!(
+                ["$.components[0]", "$.dependencies", "$.compositions"].iter().any(|p| path.starts_with(p)),
+                "{name}: {f}"
+            );
         }
     }
 }
@@ -134,7 +136,8 @@ fn scores_count_components_per_field() {
     assert_eq!(score("filename"), (3, 3));
     assert_eq!(score("timestamp"), (1, 1));
     // The hint says where the SHA-512 was found instead.
-    let msg = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "bsi.hash").unwrap()["message"].clone();
+    let msg =
+        report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "bsi.hash").unwrap()["message"].clone();
     assert!(msg.as_str().unwrap().contains("component's hashes"), "{msg}");
 }
 
@@ -169,7 +172,10 @@ fn text_output_lists_findings_scores_and_verdict() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
     assert!(text.contains("error[bsi.archive] pkg:npm/left-pad@1.3.0 $.components[0].properties (line "), "{text}");
-    assert!(text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["archive", "required", "2", "3", "66%"]), "{text}");
+    assert!(
+        text.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["archive", "required", "2", "3", "66%"]),
+        "{text}"
+    );
     // No schema directory is said, not silently skipped.
     assert!(text.contains("schema not checked: no schema directory"), "{text}");
     assert!(text.contains("FAILED"), "{text}");

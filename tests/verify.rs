@@ -101,8 +101,11 @@ fn composer_corpus_vendor_sbom_reports_exactly_the_deliberate_differences() {
     // The 6 dev packages are not expected in a delivery SBOM ...
     assert_eq!(report["notDeliveredUnlisted"], 6);
     // ... unless asked for.
-    let (with_dev, _) =
-        verify(&root().join("fixtures/verify/composer-vendor.cdx.json"), &corpus.join("composer/composer"), &["--include-dev"]);
+    let (with_dev, _) = verify(
+        &root().join("fixtures/verify/composer-vendor.cdx.json"),
+        &corpus.join("composer/composer"),
+        &["--include-dev"],
+    );
     assert_eq!(differences(&with_dev).iter().filter(|d| d.starts_with("missing")).count(), 2 + 6);
 }
 
@@ -116,8 +119,14 @@ fn table_output_and_agreeing_sbom() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("1 missing from the SBOM, 1 not in the source, 1 version and 1 licence disagreements"), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("version") && l.contains("pkg:cargo/ryu") && l.contains("1.0.17")), "{text}");
+    assert!(
+        text.contains("1 missing from the SBOM, 1 not in the source, 1 version and 1 licence disagreements"),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("version") && l.contains("pkg:cargo/ryu") && l.contains("1.0.17")),
+        "{text}"
+    );
 
     // Sovra's own SBOM of a tree agrees with a scan of that tree.
     let dir = tempfile::tempdir().unwrap();

@@ -53,7 +53,8 @@ pub fn policy_path(args: &PolicyArgs, scanned: &Path) -> Option<PathBuf> {
 pub fn load_policy(args: &PolicyArgs, scanned: &Path) -> anyhow::Result<Option<Policy>> {
     let mut policy = match policy_path(args, scanned) {
         Some(path) => {
-            let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read policy {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).with_context(|| format!("cannot read policy {}", path.display()))?;
             Some(Policy::from_file(&path.display().to_string(), &text)?)
         }
         None => None,

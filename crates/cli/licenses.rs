@@ -4,8 +4,8 @@ use sovra_core::installed::is_license_or_notice_file;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use rayon::prelude::*;
 use clap::{Args, Subcommand, ValueEnum};
+use rayon::prelude::*;
 
 use sovra_licenses::{Detection, Detector, Method};
 use sovra_registry::{Http, HttpConfig, license_url};
@@ -200,8 +200,19 @@ mod tests {
 
     #[test]
     fn licence_file_names() {
-        for yes in ["LICENSE", "LICENSE.md", "licence.txt", "COPYING", "COPYING.LIB", "NOTICE", "UNLICENSE",
-            "MIT-LICENSE", "LICENSE-APACHE", "foo.LICENSE", "COPYRIGHT"] {
+        for yes in [
+            "LICENSE",
+            "LICENSE.md",
+            "licence.txt",
+            "COPYING",
+            "COPYING.LIB",
+            "NOTICE",
+            "UNLICENSE",
+            "MIT-LICENSE",
+            "LICENSE-APACHE",
+            "foo.LICENSE",
+            "COPYRIGHT",
+        ] {
             assert!(is_license_or_notice_file(yes), "{yes}");
         }
         for no in ["license.rs", "license.json", "README.md", "main.c", "Cargo.toml"] {

@@ -75,8 +75,7 @@ fn main() -> ExitCode {
 pub fn emit(output: Option<&PathBuf>, content: &str) -> anyhow::Result<()> {
     use anyhow::Context as _;
     match output {
-        Some(path) => std::fs::write(path, content)
-            .with_context(|| format!("cannot write {}", path.display())),
+        Some(path) => std::fs::write(path, content).with_context(|| format!("cannot write {}", path.display())),
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`sovra scan | head`) is not an error worth reporting.

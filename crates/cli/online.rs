@@ -184,9 +184,8 @@ pub fn run_cache(args: CacheArgs) -> anyhow::Result<u8> {
                 .or_else(Cache::default_dir)
                 .context("no cache directory: set --cache-dir, XDG_CACHE_HOME or HOME")?;
             let names: Vec<&str> = sources::all().iter().map(|s| s.name()).collect();
-            let removed = Cache::new(dir.clone(), 0)
-                .clear(&names)
-                .with_context(|| format!("cannot clear {}", dir.display()))?;
+            let removed =
+                Cache::new(dir.clone(), 0).clear(&names).with_context(|| format!("cannot clear {}", dir.display()))?;
             eprintln!("removed {removed} cached registry answer(s) from {}", dir.display());
             Ok(EXIT_OK)
         }

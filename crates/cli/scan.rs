@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use sovra_core::cyclonedx::{self, Encoding, SpecVersion, WriteOptions};
+use sovra_core::installed::{self, CacheHome};
 use sovra_core::party::Organization;
 use sovra_core::policy::Policy;
-use sovra_core::{report, spdx_out};
-use sovra_core::installed::{self, CacheHome};
 use sovra_core::scan::{ScanOptions, scan_path};
-use sovra_licenses::conclude::LazyDetector;
 use sovra_core::{Inventory, Severity};
+use sovra_core::{report, spdx_out};
+use sovra_licenses::conclude::LazyDetector;
 
 use crate::{EXIT_OK, EXIT_USAGE, check, emit, online, plugins, progress, show_progress, table};
 
@@ -237,11 +237,16 @@ fn cache_home(args: &ScanArgs) -> Option<CacheHome> {
 
 /// [`scan`], then the licences of the installed packages in the tree and,
 /// with `caches`, in the user's package caches.
-fn scan_with_caches(path: &Path, exclude_dev: bool, quiet: bool, caches: Option<&CacheHome>) -> anyhow::Result<Inventory> {
+fn scan_with_caches(
+    path: &Path,
+    exclude_dev: bool,
+    quiet: bool,
+    caches: Option<&CacheHome>,
+) -> anyhow::Result<Inventory> {
     let bar = progress::Bar::new(show_progress(quiet));
     let options = ScanOptions { exclude_dev };
-    let mut inv = scan_path(path, &plugins::all(), &options, &bar)
-        .with_context(|| format!("cannot scan {}", path.display()))?;
+    let mut inv =
+        scan_path(path, &plugins::all(), &options, &bar).with_context(|| format!("cannot scan {}", path.display()))?;
     bar.finish();
     installed::attach_path(&mut inv, path, &plugins::all(), caches, &LazyDetector::default());
     if !quiet {

@@ -9,7 +9,12 @@ pub fn render(inv: &Inventory) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Scanned: {}", inv.root.name);
     let files: usize = inv.files.values().map(Vec::len).sum();
-    let _ = writeln!(out, "Files read: {files}   projects: {}   third-party components: {}", inv.projects.len(), inv.components.len());
+    let _ = writeln!(
+        out,
+        "Files read: {files}   projects: {}   third-party components: {}",
+        inv.projects.len(),
+        inv.components.len()
+    );
     let _ = writeln!(out);
 
     let mut counts: BTreeMap<String, [usize; 4]> = BTreeMap::new();
@@ -23,15 +28,29 @@ pub fn render(inv: &Inventory) -> String {
         };
         counts.entry(eco).or_default()[slot] += 1;
     }
-    let _ = writeln!(out, "{:<12} {:>9} {:>9} {:>9} {:>9} {:>9}", "ecosystem", "required", "optional", "dev", "excluded", "total");
+    let _ = writeln!(
+        out,
+        "{:<12} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "ecosystem", "required", "optional", "dev", "excluded", "total"
+    );
     let mut total = [0usize; 4];
     for (eco, c) in &counts {
-        let _ = writeln!(out, "{:<12} {:>9} {:>9} {:>9} {:>9} {:>9}", eco, c[0], c[1], c[2], c[3], c.iter().sum::<usize>());
+        let _ =
+            writeln!(out, "{:<12} {:>9} {:>9} {:>9} {:>9} {:>9}", eco, c[0], c[1], c[2], c[3], c.iter().sum::<usize>());
         for i in 0..4 {
             total[i] += c[i];
         }
     }
-    let _ = writeln!(out, "{:<12} {:>9} {:>9} {:>9} {:>9} {:>9}", "all", total[0], total[1], total[2], total[3], total.iter().sum::<usize>());
+    let _ = writeln!(
+        out,
+        "{:<12} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "all",
+        total[0],
+        total[1],
+        total[2],
+        total[3],
+        total.iter().sum::<usize>()
+    );
 
     if !inv.diagnostics.is_empty() {
         let _ = writeln!(out);

@@ -40,10 +40,8 @@ pub fn parse_profile(s: &str) -> Result<Profile, String> {
 }
 
 pub fn run(args: ValidateArgs) -> anyhow::Result<u8> {
-    let options = validate::Options {
-        profile: args.profile,
-        schema_dir: validate::schema::find_dir(args.schema_dir.as_deref()),
-    };
+    let options =
+        validate::Options { profile: args.profile, schema_dir: validate::schema::find_dir(args.schema_dir.as_deref()) };
     let report = match validate::validate_file(&args.sbom, &options) {
         Ok(r) => r,
         Err(e) => {
@@ -98,18 +96,21 @@ pub fn render(r: &Report) -> String {
                 Level::Sbom => " (SBOM)",
                 Level::Component => "",
             };
-            let _ = writeln!(out, "  {:<22} {:<11} {:>9} {:>9} {:>5}%{scope}", s.field.id(), req, s.satisfied, s.total, pct);
+            let _ = writeln!(
+                out,
+                "  {:<22} {:<11} {:>9} {:>9} {:>5}%{scope}",
+                s.field.id(),
+                req,
+                s.satisfied,
+                s.total,
+                pct
+            );
         }
     }
     let warnings = r.findings.iter().filter(|f| f.severity == Severity::Warning).count();
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "{}: {} errors, {} warnings",
-        if r.passed { "PASSED" } else { "FAILED" },
-        r.errors(),
-        warnings
-    );
+    let _ =
+        writeln!(out, "{}: {} errors, {} warnings", if r.passed { "PASSED" } else { "FAILED" }, r.errors(), warnings);
     out
 }
 

@@ -69,7 +69,11 @@ pub fn render(r: &Report) -> String {
         r.sbom, r.sbom_components, r.source_components, r.matched
     );
     if r.not_delivered_unlisted > 0 {
-        let _ = writeln!(out, "({} dev/provided-only packages in the source are not listed; not delivered, not a difference)", r.not_delivered_unlisted);
+        let _ = writeln!(
+            out,
+            "({} dev/provided-only packages in the source are not listed; not delivered, not a difference)",
+            r.not_delivered_unlisted
+        );
     }
     if r.differences.is_empty() {
         let _ = writeln!(out, "\nNo differences.");

@@ -9,7 +9,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use sovra_core::plugin::MemoryTree;
-use sovra_core::scan::{merge, ScanOptions};
+use sovra_core::scan::{ScanOptions, merge};
 use sovra_core::{Component, Parsed, Plugin, SourceTree};
 
 const PATHS: &str = include_str!("../plugin-files.txt");

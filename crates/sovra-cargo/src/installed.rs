@@ -10,9 +10,7 @@
 //! `package.license` (an SPDX expression, `/` for `OR` in old crates) or
 //! `package.license-file`, and its licence files lie beside it.
 
-use sovra_core::installed::{
-    CacheHome, Installed, InstalledPackage, MAX_PACKAGES, PackageCache, declared,
-};
+use sovra_core::installed::{CacheHome, Installed, InstalledPackage, MAX_PACKAGES, PackageCache, declared};
 use sovra_core::plugin::{SourceTree, join_rel, line_of, read_text};
 use sovra_core::{Component, Diagnostic, Ecosystem, Location};
 
@@ -80,7 +78,9 @@ fn read_crate(tree: &dyn SourceTree, dir: &str, out: &mut Installed) {
     let field = |k: &str| pkg.get(k).and_then(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty());
     let (Some(name), Some(version)) = (field("name"), field("version")) else { return };
     let line_of_key = |key: &str| {
-        text.lines().position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('='))).map(|i| i as u32 + 1)
+        text.lines()
+            .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')))
+            .map(|i| i as u32 + 1)
     };
     let mut p = InstalledPackage {
         purl: Component::new(Ecosystem::Cargo, None, name, version).purl,
@@ -136,43 +136,74 @@ mod tests {
     fn vendor_folders_from_default_and_config() {
         let tree = MemoryTree::new([
             ("Cargo.toml", "[package]\nname='app'\nversion='0.1.0'"),
-            ("vendor/serde/Cargo.toml", "[package]\nedition = \"2021\"\nname = \"serde\"\nversion = \"1.0.200\"\nlicense = \"MIT OR Apache-2.0\"\n"),
+            (
+                "vendor/serde/Cargo.toml",
+                "[package]\nedition = \"2021\"\nname = \"serde\"\nversion = \"1.0.200\"\nlicense = \"MIT OR Apache-2.0\"\n",
+            ),
             ("vendor/serde/LICENSE-MIT", "MIT"),
             ("vendor/serde/LICENSE-APACHE", "Apache"),
-            ("vendor/odd-0.1.0/Cargo.toml", "[package]\nname = \"odd\"\nversion = \"0.1.0\"\nlicense-file = \"COPYRIGHT.txt\"\n"),
+            (
+                "vendor/odd-0.1.0/Cargo.toml",
+                "[package]\nname = \"odd\"\nversion = \"0.1.0\"\nlicense-file = \"COPYRIGHT.txt\"\n",
+            ),
             ("vendor/odd-0.1.0/COPYRIGHT.txt", "custom"),
             ("vendor/broken/Cargo.toml", "[package\nname="),
             ("vendor/noversion/Cargo.toml", "[package]\nname = \"x\"\n"),
-            (".cargo/config.toml", "[source.crates-io]\nreplace-with = \"v\"\n[source.v]\ndirectory = \"third_party/crates\"\n"),
-            ("third_party/crates/libc/Cargo.toml", "[package]\nname = \"libc\"\nversion = \"0.2.150\"\nlicense = \"MIT/Apache-2.0\"\n"),
+            (
+                ".cargo/config.toml",
+                "[source.crates-io]\nreplace-with = \"v\"\n[source.v]\ndirectory = \"third_party/crates\"\n",
+            ),
+            (
+                "third_party/crates/libc/Cargo.toml",
+                "[package]\nname = \"libc\"\nversion = \"0.2.150\"\nlicense = \"MIT/Apache-2.0\"\n",
+            ),
         ]);
         let found = installed(&tree, &[String::new()]);
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(summary(&found), vec![
-            ("pkg:cargo/libc@0.2.150".into(), s(&["MIT/Apache-2.0"]), s(&[])),
-            ("pkg:cargo/odd@0.1.0".into(), s(&[]), s(&["vendor/odd-0.1.0/COPYRIGHT.txt"])),
-            ("pkg:cargo/serde@1.0.200".into(), s(&["MIT OR Apache-2.0"]), s(&["vendor/serde/LICENSE-APACHE", "vendor/serde/LICENSE-MIT"])),
-        ]);
+        assert_eq!(
+            summary(&found),
+            vec![
+                ("pkg:cargo/libc@0.2.150".into(), s(&["MIT/Apache-2.0"]), s(&[])),
+                ("pkg:cargo/odd@0.1.0".into(), s(&[]), s(&["vendor/odd-0.1.0/COPYRIGHT.txt"])),
+                (
+                    "pkg:cargo/serde@1.0.200".into(),
+                    s(&["MIT OR Apache-2.0"]),
+                    s(&["vendor/serde/LICENSE-APACHE", "vendor/serde/LICENSE-MIT"])
+                ),
+            ]
+        );
         assert_eq!(found.packages[2].declared[0].source, Some(Location::new("vendor/serde/Cargo.toml", Some(5))));
         assert_eq!(found.diagnostics.len(), 1);
-        assert_eq!((found.diagnostics[0].code.as_str(), found.diagnostics[0].location.line), ("cargo::installed-manifest", Some(1)));
+        assert_eq!(
+            (found.diagnostics[0].code.as_str(), found.diagnostics[0].location.line),
+            ("cargo::installed-manifest", Some(1))
+        );
     }
 
     #[test]
     fn registry_cache_lookup() {
         let cache = MemoryTree::new([
-            ("index.crates.io-6f17d22bba15001f/itoa-1.0.11/Cargo.toml", "[package]\nname = \"itoa\"\nversion = \"1.0.11\"\nlicense = \"MIT OR Apache-2.0\"\n"),
+            (
+                "index.crates.io-6f17d22bba15001f/itoa-1.0.11/Cargo.toml",
+                "[package]\nname = \"itoa\"\nversion = \"1.0.11\"\nlicense = \"MIT OR Apache-2.0\"\n",
+            ),
             ("index.crates.io-6f17d22bba15001f/itoa-1.0.11/LICENSE-MIT", "MIT"),
-            ("index.crates.io-6f17d22bba15001f/other-1.0.0/Cargo.toml", "[package]\nname = \"other\"\nversion = \"1.0.0\"\n"),
+            (
+                "index.crates.io-6f17d22bba15001f/other-1.0.0/Cargo.toml",
+                "[package]\nname = \"other\"\nversion = \"1.0.0\"\n",
+            ),
         ]);
         let itoa = Component::new(Ecosystem::Cargo, None, "itoa", "1.0.11");
         let missing = Component::new(Ecosystem::Cargo, None, "itoa", "9.9.9");
         let npm = Component::new(Ecosystem::Npm, None, "other", "1.0.0");
         let found = cached(&cache, &[&itoa, &missing, &npm]);
-        assert_eq!(summary(&found), vec![(
-            "pkg:cargo/itoa@1.0.11".to_string(),
-            vec!["MIT OR Apache-2.0".to_string()],
-            vec!["index.crates.io-6f17d22bba15001f/itoa-1.0.11/LICENSE-MIT".to_string()],
-        )]);
+        assert_eq!(
+            summary(&found),
+            vec![(
+                "pkg:cargo/itoa@1.0.11".to_string(),
+                vec!["MIT OR Apache-2.0".to_string()],
+                vec!["index.crates.io-6f17d22bba15001f/itoa-1.0.11/LICENSE-MIT".to_string()],
+            )]
+        );
     }
 }

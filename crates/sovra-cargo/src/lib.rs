@@ -66,8 +66,7 @@ impl Plugin for CargoPlugin {
             .collect();
         lock_dirs.extend(beside);
 
-        let mut related: BTreeMap<&str, Vec<String>> =
-            lock_dirs.iter().map(|d| (*d, Vec::new())).collect();
+        let mut related: BTreeMap<&str, Vec<String>> = lock_dirs.iter().map(|d| (*d, Vec::new())).collect();
         let mut units = Vec::new();
         for m in manifests {
             match nearest_lock_dir(m, &lock_dirs) {
@@ -150,12 +149,7 @@ mod tests {
             vec![
                 (
                     "Cargo.lock",
-                    vec![
-                        "Cargo.toml",
-                        "crates/a/Cargo.toml",
-                        "other/Cargo.toml",
-                        "tools/x/Cargo.toml"
-                    ],
+                    vec!["Cargo.toml", "crates/a/Cargo.toml", "other/Cargo.toml", "tools/x/Cargo.toml"],
                     LOCK
                 ),
                 ("fuzz/Cargo.lock", vec!["fuzz/Cargo.toml"], LOCK),
@@ -176,11 +170,7 @@ mod tests {
             units,
             vec![
                 Unit::new("a/Cargo.toml", MANIFEST),
-                Unit {
-                    primary: "b/Cargo.lock".into(),
-                    related: vec!["b/Cargo.toml".into()],
-                    kind: LOCK
-                },
+                Unit { primary: "b/Cargo.lock".into(), related: vec!["b/Cargo.toml".into()], kind: LOCK },
             ]
         );
     }

@@ -78,8 +78,7 @@ impl CrateSource {
             return CrateSource::Registry(url.to_string());
         }
         if let Some(url) = source.strip_prefix("sparse+") {
-            if url == CRATES_IO_SPARSE_INDEX || url == CRATES_IO_SPARSE_INDEX.trim_end_matches('/')
-            {
+            if url == CRATES_IO_SPARSE_INDEX || url == CRATES_IO_SPARSE_INDEX.trim_end_matches('/') {
                 return CrateSource::CratesIo;
             }
             return CrateSource::Registry(source.to_string());
@@ -108,14 +107,10 @@ impl CrateSource {
     pub fn to_model(&self) -> Source {
         match self {
             CrateSource::CratesIo => Source::Registry { url: None },
-            CrateSource::Registry(url) | CrateSource::Unknown(url) => {
-                Source::Registry { url: Some(url.clone()) }
+            CrateSource::Registry(url) | CrateSource::Unknown(url) => Source::Registry { url: Some(url.clone()) },
+            CrateSource::Git { url, reference, commit } => {
+                Source::Git { url: url.clone(), commit: commit.clone(), reference: reference.clone() }
             }
-            CrateSource::Git { url, reference, commit } => Source::Git {
-                url: url.clone(),
-                commit: commit.clone(),
-                reference: reference.clone(),
-            },
             CrateSource::Path(path) => Source::Path { path: path.clone() },
         }
     }
@@ -212,18 +207,13 @@ pub fn parse_lockfile(text: &str, path: &str) -> (Lockfile, Vec<Diagnostic>) {
         };
         let read = (|| -> Result<(String, String, Option<String>, Option<String>), String> {
             let name = field("name")?.ok_or("package has no `name`")?;
-            let version =
-                field("version")?.ok_or_else(|| format!("package `{name}` has no `version`"))?;
+            let version = field("version")?.ok_or_else(|| format!("package `{name}` has no `version`"))?;
             Ok((name, version, field("source")?, field("checksum")?))
         })();
         let (name, version, source, checksum) = match read {
             Ok(parts) => parts,
             Err(msg) => {
-                diags.push(Diagnostic::error(
-                    "cargo::bad-package",
-                    loc(Some(line)),
-                    format!("{msg}; entry skipped"),
-                ));
+                diags.push(Diagnostic::error("cargo::bad-package", loc(Some(line)), format!("{msg}; entry skipped")));
                 continue;
             }
         };
@@ -253,10 +243,7 @@ pub fn parse_lockfile(text: &str, path: &str) -> (Lockfile, Vec<Diagnostic>) {
                         diags.push(Diagnostic::warning(
                             "cargo::bad-dependency",
                             loc(Some(line)),
-                            format!(
-                                "dependency of {name} should be a string, found {}",
-                                other.type_str()
-                            ),
+                            format!("dependency of {name} should be a string, found {}", other.type_str()),
                         ));
                         None
                     }
@@ -266,22 +253,12 @@ pub fn parse_lockfile(text: &str, path: &str) -> (Lockfile, Vec<Diagnostic>) {
                 diags.push(Diagnostic::warning(
                     "cargo::bad-dependency",
                     loc(Some(line)),
-                    format!(
-                        "`dependencies` of {name} should be an array, found {}",
-                        other.type_str()
-                    ),
+                    format!("`dependencies` of {name} should be an array, found {}", other.type_str()),
                 ));
                 Vec::new()
             }
         };
-        packages.push(LockPackage {
-            name,
-            version,
-            source,
-            checksum,
-            dependencies: Vec::new(),
-            line,
-        });
+        packages.push(LockPackage { name, version, source, checksum, dependencies: Vec::new(), line });
         raw_deps.push(deps);
     }
     report_duplicates(&packages, path, &mut diags);
@@ -313,10 +290,7 @@ fn metadata_checksums(
             other => diags.push(Diagnostic::warning(
                 "cargo::bad-checksum",
                 Location::new(path, None),
-                format!(
-                    "[metadata] checksum of {id} should be a string, found {}",
-                    other.type_str()
-                ),
+                format!("[metadata] checksum of {id} should be a string, found {}", other.type_str()),
             )),
         }
     }
@@ -338,12 +312,7 @@ fn report_duplicates(packages: &[LockPackage], path: &str, diags: &mut Vec<Diagn
 }
 
 /// Turn each `dependencies` string into the index of the one package it names.
-fn resolve_dependencies(
-    lock: &mut Lockfile,
-    raw_deps: Vec<Vec<String>>,
-    path: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn resolve_dependencies(lock: &mut Lockfile, raw_deps: Vec<Vec<String>>, path: &str, diags: &mut Vec<Diagnostic>) {
     let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in lock.packages.iter().enumerate() {
         by_name.entry(p.name.as_str()).or_default().push(i);
@@ -381,10 +350,7 @@ fn resolve_dependencies(
                 diags.push(Diagnostic::warning(
                     "cargo::unresolved-dependency",
                     Location::new(path, Some(owner_pkg.line)),
-                    format!(
-                        "dependency {dep:?} of {} {} {problem}; edge dropped",
-                        owner_pkg.name, owner_pkg.version
-                    ),
+                    format!("dependency {dep:?} of {} {} {problem}; edge dropped", owner_pkg.name, owner_pkg.version),
                 ));
             }
         }
@@ -419,20 +385,14 @@ mod tests {
             DepRef::parse("memchr 2.3.3"),
             Some(DepRef { name: "memchr", version: Some("2.3.3"), source: None })
         );
-        assert_eq!(
-            DepRef::parse("memchr"),
-            Some(DepRef { name: "memchr", version: None, source: None })
-        );
+        assert_eq!(DepRef::parse("memchr"), Some(DepRef { name: "memchr", version: None, source: None }));
         assert_eq!(DepRef::parse("a 1 source-without-parens"), None);
         assert_eq!(DepRef::parse(""), None);
     }
 
     #[test]
     fn sources() {
-        assert_eq!(
-            CrateSource::parse("registry+https://github.com/rust-lang/crates.io-index"),
-            CrateSource::CratesIo
-        );
+        assert_eq!(CrateSource::parse("registry+https://github.com/rust-lang/crates.io-index"), CrateSource::CratesIo);
         assert_eq!(CrateSource::parse("sparse+https://index.crates.io/"), CrateSource::CratesIo);
         assert_eq!(
             CrateSource::parse("sparse+https://cargo.example.org/index/"),
@@ -452,11 +412,7 @@ mod tests {
         );
         assert_eq!(
             CrateSource::parse("git+https://github.com/o/r#0123abc"),
-            CrateSource::Git {
-                url: "https://github.com/o/r".into(),
-                reference: None,
-                commit: Some("0123abc".into())
-            }
+            CrateSource::Git { url: "https://github.com/o/r".into(), reference: None, commit: Some("0123abc".into()) }
         );
         assert_eq!(CrateSource::parse("weird+x"), CrateSource::Unknown("weird+x".into()));
     }

@@ -66,10 +66,8 @@ impl Manifest {
                 format!("not a valid Cargo.toml: {}", e.message().trim()),
             )
         })?;
-        let package_line = text
-            .lines()
-            .position(|l| matches!(l.trim(), "[package]" | "[project]"))
-            .map(|i| i as u32 + 1);
+        let package_line =
+            text.lines().position(|l| matches!(l.trim(), "[package]" | "[project]")).map(|i| i as u32 + 1);
         Ok(Manifest { path: path.to_string(), table, package_line })
     }
 
@@ -122,11 +120,7 @@ impl Manifest {
 
     /// The package's metadata, `None` for a virtual manifest (no `[package]`)
     /// or one without a name. `ws` is the workspace root's manifest, if found.
-    pub fn package(
-        &self,
-        ws: Option<&Manifest>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<PackageMeta> {
+    pub fn package(&self, ws: Option<&Manifest>, diags: &mut Vec<Diagnostic>) -> Option<PackageMeta> {
         let pkg = self.package_table()?;
         let Some(name) = pkg.get("name").and_then(|v| v.as_str()) else {
             diags.push(Diagnostic::error(
@@ -136,10 +130,7 @@ impl Manifest {
             ));
             return None;
         };
-        let ws_package = ws
-            .and_then(|w| w.workspace_table())
-            .and_then(|t| t.get("package"))
-            .and_then(|v| v.as_table());
+        let ws_package = ws.and_then(|w| w.workspace_table()).and_then(|t| t.get("package")).and_then(|v| v.as_table());
         let mut field = |key: &str| -> Option<toml::Value> {
             let value = pkg.get(key)?;
             if !Self::inherits(value) {
@@ -155,8 +146,7 @@ impl Manifest {
             }
             inherited
         };
-        let string =
-            |v: Option<toml::Value>| v.and_then(|v| v.as_str().map(|s| s.trim().to_string()));
+        let string = |v: Option<toml::Value>| v.and_then(|v| v.as_str().map(|s| s.trim().to_string()));
         Some(PackageMeta {
             name: name.to_string(),
             // Since Rust 1.75 `version` may be left out and means 0.0.0.
@@ -175,12 +165,8 @@ impl Manifest {
 
     /// Manifests named by `path` in `[workspace.dependencies]`.
     pub fn workspace_path_dependencies(&self) -> Vec<String> {
-        let deps =
-            self.workspace_table().and_then(|w| w.get("dependencies")).and_then(|v| v.as_table());
-        deps.into_iter()
-            .flat_map(|t| t.values())
-            .filter_map(|d| path_manifest(self.dir(), d))
-            .collect()
+        let deps = self.workspace_table().and_then(|w| w.get("dependencies")).and_then(|v| v.as_table());
+        deps.into_iter().flat_map(|t| t.values()).filter_map(|d| path_manifest(self.dir(), d)).collect()
     }
 
     /// Every dependency declared in this manifest, target-specific tables included.
@@ -189,14 +175,10 @@ impl Manifest {
         let holders = std::iter::once(&self.table)
             .chain(targets.into_iter().flat_map(|t| t.values().filter_map(|v| v.as_table())));
         let tables: Vec<(&toml::Table, DepKind)> = holders
-            .flat_map(|h| {
-                DEP_TABLES.iter().filter_map(|(key, kind)| Some((h.get(*key)?.as_table()?, *kind)))
-            })
+            .flat_map(|h| DEP_TABLES.iter().filter_map(|(key, kind)| Some((h.get(*key)?.as_table()?, *kind))))
             .collect();
-        let ws_deps = ws
-            .and_then(|w| w.workspace_table())
-            .and_then(|t| t.get("dependencies"))
-            .and_then(|v| v.as_table());
+        let ws_deps =
+            ws.and_then(|w| w.workspace_table()).and_then(|t| t.get("dependencies")).and_then(|v| v.as_table());
         let mut out = Vec::new();
         for (table, kind) in tables {
             for (key, value) in table {
@@ -281,10 +263,8 @@ pretty = { version = "1", package = "pretty_assertions" }
         assert_eq!(meta.description.as_deref(), Some("own"));
         let mut deps = member.dependencies(Some(&root), &mut diags);
         deps.sort_by(|a, b| a.name.cmp(&b.name));
-        let summary: Vec<(&str, DepKind, bool, Option<&str>)> = deps
-            .iter()
-            .map(|d| (d.name.as_str(), d.kind, d.optional, d.path_manifest.as_deref()))
-            .collect();
+        let summary: Vec<(&str, DepKind, bool, Option<&str>)> =
+            deps.iter().map(|d| (d.name.as_str(), d.kind, d.optional, d.path_manifest.as_deref())).collect();
         assert_eq!(
             summary,
             vec![
@@ -300,9 +280,7 @@ pretty = { version = "1", package = "pretty_assertions" }
 
     #[test]
     fn inheritance_without_workspace_is_reported() {
-        let m =
-            Manifest::parse("[package]\nname = \"x\"\nversion.workspace = true\n", "x/Cargo.toml")
-                .unwrap();
+        let m = Manifest::parse("[package]\nname = \"x\"\nversion.workspace = true\n", "x/Cargo.toml").unwrap();
         let mut diags = Vec::new();
         let meta = m.package(None, &mut diags).unwrap();
         assert_eq!(meta.version, "0.0.0");

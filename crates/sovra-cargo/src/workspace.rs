@@ -12,14 +12,14 @@ use std::rc::Rc;
 use sovra_core::plugin::{join_rel, parent_dir, read_text};
 use sovra_core::purl::Purl;
 use sovra_core::{
-    Completeness, Component, DeclaredLicense, Diagnostic, Ecosystem, Hash, HashAlg, Location,
-    Parsed, Project, Scope, Source, SourceTree,
+    Completeness, Component, DeclaredLicense, Diagnostic, Ecosystem, Hash, HashAlg, Location, Parsed, Project, Scope,
+    Source, SourceTree,
 };
 
+use crate::ID;
 use crate::glob;
 use crate::lock::{CrateSource, LockPackage, Lockfile, parse_lockfile};
 use crate::manifest::{DepDecl, DepKind, Manifest, PackageMeta};
-use crate::ID;
 
 /// Bound on the manifests one unit follows through path dependencies; real
 /// workspaces have a few hundred.
@@ -79,9 +79,7 @@ impl<'t> Manifests<'t> {
             self.diagnostics.push(Diagnostic::warning(
                 "cargo::too-many-manifests",
                 Location::new(path, None),
-                format!(
-                    "more than {MAX_MANIFESTS} manifests in one workspace; this one is not read"
-                ),
+                format!("more than {MAX_MANIFESTS} manifests in one workspace; this one is not read"),
             ));
             None
         } else {
@@ -111,8 +109,7 @@ impl<'t> Manifests<'t> {
             return Some(m);
         }
         if let Some(explicit) = m.explicit_workspace() {
-            let root =
-                join_rel(parent_dir(path), explicit).and_then(|d| join_rel(&d, "Cargo.toml"))?;
+            let root = join_rel(parent_dir(path), explicit).and_then(|d| join_rel(&d, "Cargo.toml"))?;
             return self.get(&root);
         }
         let mut dir = parent_dir(path);
@@ -195,8 +192,7 @@ fn local_packages(manifests: &mut Manifests, root_path: &str) -> Local {
         queue.push_back(root_path.to_string());
     }
     let (patterns, _) = root.members_and_excludes();
-    let listed: Vec<String> =
-        manifests.tree.files().iter().filter(|f| is_manifest(f)).cloned().collect();
+    let listed: Vec<String> = manifests.tree.files().iter().filter(|f| is_manifest(f)).cloned().collect();
     // Explicit members and `[workspace.dependencies]` paths are found even when
     // the file list is not the whole tree (a lockfile scanned on its own).
     let explicit = patterns
@@ -260,10 +256,8 @@ pub fn parse_lock_unit(tree: &dyn SourceTree, lock_path: &str, related: &[String
     let local = local_packages(&mut manifests, &root_path);
     let matched = match_local(&lock, &local, &mut manifests, lock_path, &mut parsed.diagnostics);
     let reach = reachability(&lock, &matched, &mut manifests);
-    let unmatched: Vec<String> = matched
-        .unmatched(&lock)
-        .map(|i| format!("{} {}", lock.packages[i].name, lock.packages[i].version))
-        .collect();
+    let unmatched: Vec<String> =
+        matched.unmatched(&lock).map(|i| format!("{} {}", lock.packages[i].name, lock.packages[i].version)).collect();
     if matched.members.is_empty() && !lock.packages.is_empty() {
         parsed.diagnostics.push(Diagnostic::info(
             "cargo::no-manifest",
@@ -316,10 +310,7 @@ pub fn parse_lock_unit(tree: &dyn SourceTree, lock_path: &str, related: &[String
             parsed.diagnostics.push(Diagnostic::warning(
                 "cargo::stale-lockfile",
                 mloc.clone().unwrap_or_else(|| Location::new(path, None)),
-                format!(
-                    "{} {} is not in {lock_path}; the lockfile is out of date",
-                    meta.name, meta.version
-                ),
+                format!("{} {} is not in {lock_path}; the lockfile is out of date", meta.name, meta.version),
             ));
         }
         parsed.projects.push(project(&meta.name, &meta.version, Some(&meta), mloc, None));
@@ -351,13 +342,7 @@ fn manifest_only(manifests: &mut Manifests, path: &str, parsed: &mut Parsed) {
     let root = manifests.workspace_root_of(path);
     let meta = manifests.meta(path);
     if let Some(meta) = &meta {
-        parsed.projects.push(project(
-            &meta.name,
-            &meta.version,
-            Some(meta),
-            Some(manifest.location()),
-            None,
-        ));
+        parsed.projects.push(project(&meta.name, &meta.version, Some(meta), Some(manifest.location()), None));
     }
     // A member of a lockless workspace: its root reports the missing lockfile once.
     if root.is_some_and(|r| r.path != path) || (meta.is_none() && !manifest.is_workspace_root()) {
@@ -382,8 +367,7 @@ struct Matched {
 impl Matched {
     /// Local lockfile packages no manifest was found for.
     fn unmatched<'a>(&'a self, lock: &'a Lockfile) -> impl Iterator<Item = usize> + 'a {
-        (0..lock.packages.len())
-            .filter(|i| lock.packages[*i].is_local() && !self.manifest_of.contains_key(i))
+        (0..lock.packages.len()).filter(|i| lock.packages[*i].is_local() && !self.manifest_of.contains_key(i))
     }
 }
 
@@ -437,15 +421,10 @@ fn match_local(
 /// their own dependencies are seeds with their own classes, and walking
 /// through them would wrongly pass on their dev-dependencies. `None` for
 /// packages no member reaches (no manifests, or a stale lockfile).
-fn reachability(
-    lock: &Lockfile,
-    matched: &Matched,
-    manifests: &mut Manifests,
-) -> Vec<Option<Reach>> {
+fn reachability(lock: &Lockfile, matched: &Matched, manifests: &mut Manifests) -> Vec<Option<Reach>> {
     // Local packages whose manifest was not found may be members too: their
     // dependencies count as normal ones, so that nothing is wrongly called dev.
-    let roots: BTreeSet<usize> =
-        matched.members.iter().copied().chain(matched.unmatched(lock)).collect();
+    let roots: BTreeSet<usize> = matched.members.iter().copied().chain(matched.unmatched(lock)).collect();
     let mut seeds: Vec<(usize, Reach)> = Vec::new();
     for &m in &roots {
         let decls = match matched.manifest_of.get(&m) {
@@ -467,16 +446,13 @@ fn reachability(
     }
     let mut reach: Vec<Option<Reach>> = vec![None; lock.packages.len()];
     for class in [Reach::Normal, Reach::Build, Reach::Optional, Reach::Dev] {
-        let mut queue: VecDeque<usize> =
-            seeds.iter().filter(|(_, c)| *c == class).map(|(d, _)| *d).collect();
+        let mut queue: VecDeque<usize> = seeds.iter().filter(|(_, c)| *c == class).map(|(d, _)| *d).collect();
         while let Some(i) = queue.pop_front() {
             if reach[i].is_some() || roots.contains(&i) {
                 continue;
             }
             reach[i] = Some(class);
-            queue.extend(
-                lock.packages[i].dependencies.iter().copied().filter(|&d| reach[d].is_none()),
-            );
+            queue.extend(lock.packages[i].dependencies.iter().copied().filter(|&d| reach[d].is_none()));
         }
     }
     reach
@@ -487,9 +463,7 @@ fn reachability(
 fn package_ref(pkg: &LockPackage) -> String {
     let purl = Purl::new("cargo", None, &pkg.name, Some(&pkg.version));
     let purl = match pkg.source.as_deref().map(CrateSource::parse) {
-        Some(CrateSource::Registry(url) | CrateSource::Unknown(url)) => {
-            purl.qualifier("repository_url", url)
-        }
+        Some(CrateSource::Registry(url) | CrateSource::Unknown(url)) => purl.qualifier("repository_url", url),
         Some(CrateSource::Git { url, commit, .. }) => {
             let vcs = match commit {
                 Some(c) => format!("git+{url}@{c}"),
@@ -513,8 +487,7 @@ fn component(pkg: &LockPackage, purl: &str, reach: Option<Reach>, loc: Location)
     let filename = format!("{}-{}.crate", pkg.name, pkg.version);
     match &source {
         CrateSource::CratesIo => {
-            c.download_url =
-                Some(format!("https://static.crates.io/crates/{}/{filename}", pkg.name));
+            c.download_url = Some(format!("https://static.crates.io/crates/{}/{filename}", pkg.name));
             c.filename = Some(filename.clone());
         }
         CrateSource::Registry(_) => c.filename = Some(filename.clone()),
@@ -552,8 +525,7 @@ fn project(
         c.authors = meta.authors.clone();
         c.repository_url = meta.repository.clone();
         c.homepage = meta.homepage.clone();
-        c.description =
-            meta.description.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "));
+        c.description = meta.description.as_deref().map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     c.locations.extend(manifest.iter().chain(lock.iter()).cloned());
     let bom_ref = c.purl.clone();
@@ -568,7 +540,8 @@ mod tests {
 
     #[test]
     fn unknown_source_kind_is_kept_and_reported() {
-        let lock = "version = 4\n\n[[package]]\nname = \"x\"\nversion = \"1.0.0\"\nsource = \"weird+https://x.example\"\n";
+        let lock =
+            "version = 4\n\n[[package]]\nname = \"x\"\nversion = \"1.0.0\"\nsource = \"weird+https://x.example\"\n";
         let tree = MemoryTree::new([("Cargo.lock", lock)]);
         let parsed = parse_lock_unit(&tree, "Cargo.lock", &[]);
         assert_eq!(parsed.components.len(), 1);

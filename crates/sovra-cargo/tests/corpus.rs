@@ -27,15 +27,8 @@ fn assert_all_hashed(inv: &Inventory) {
     for c in &inv.components {
         assert_eq!(c.hashes.len(), 1, "{}", c.purl);
         assert_eq!(c.hashes[0].alg, HashAlg::Sha256);
-        assert_eq!(
-            c.hashes[0].file.as_deref(),
-            Some(format!("{}-{}.crate", c.name, c.version).as_str())
-        );
-        assert!(
-            c.download_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://static.crates.io/crates/"))
-        );
+        assert_eq!(c.hashes[0].file.as_deref(), Some(format!("{}-{}.crate", c.name, c.version).as_str()));
+        assert!(c.download_url.as_deref().is_some_and(|u| u.starts_with("https://static.crates.io/crates/")));
     }
 }
 
@@ -84,8 +77,7 @@ fn ripgrep_lock_v1_v2_v3() {
         assert!(inv.diagnostics.is_empty(), "{folder}: {:?}", codes(&inv));
         assert!(!names_with_scope(&inv, Scope::Dev).is_empty(), "{folder}: dev-dependencies found");
         // Every package except the members themselves is someone's dependency.
-        let depended: std::collections::BTreeSet<&String> =
-            inv.dependencies.values().flatten().collect();
+        let depended: std::collections::BTreeSet<&String> = inv.dependencies.values().flatten().collect();
         assert!(inv.components.iter().all(|c| depended.contains(&c.purl)), "{folder}");
     }
 }
@@ -107,10 +99,7 @@ fn uv_large_workspace_and_excluded_trampoline() {
         assert_eq!(p.component.declared_licenses.len(), 1, "{}", p.bom_ref);
         *licenses.entry(p.component.declared_licenses[0].raw.as_str()).or_default() += 1;
     }
-    assert_eq!(
-        licenses,
-        BTreeMap::from([("Apache-2.0 OR BSD-2-Clause", 2), ("MIT", 1), ("MIT OR Apache-2.0", 68)])
-    );
+    assert_eq!(licenses, BTreeMap::from([("Apache-2.0 OR BSD-2-Clause", 2), ("MIT", 1), ("MIT OR Apache-2.0", 68)]));
     for scope in [Scope::Required, Scope::Optional, Scope::Dev] {
         assert!(!names_with_scope(&inv, scope).is_empty(), "{scope:?}");
     }

@@ -29,10 +29,7 @@ fn deps<'a>(inv: &'a Inventory, from: &str) -> Vec<&'a str> {
 
 /// `(severity, code, file, line)` of every diagnostic, sorted.
 fn diags(inv: &Inventory) -> Vec<(Severity, &str, &str, Option<u32>)> {
-    inv.diagnostics
-        .iter()
-        .map(|d| (d.severity, d.code.as_str(), d.location.file.as_str(), d.location.line))
-        .collect()
+    inv.diagnostics.iter().map(|d| (d.severity, d.code.as_str(), d.location.file.as_str(), d.location.line)).collect()
 }
 
 const ITOA_SHA: &str = "c974b73f5039d8c4d1f86e6d502ffef6b1ade4953a3b8b91ccc8851d8e7a2896";
@@ -46,23 +43,14 @@ fn v1_reads_checksums_from_metadata() {
     assert_eq!(itoa.hashes.len(), 1);
     assert_eq!(itoa.hashes[0].alg, HashAlg::Sha256);
     // sha256("itoa"), as the fixture's [metadata] table states it.
-    assert_eq!(
-        itoa.hashes[0].value,
-        "a0a7eb79b1b3c30f8f2305963533f972fdb65420c43e902b1044bb2b625562d6"
-    );
+    assert_eq!(itoa.hashes[0].value, "a0a7eb79b1b3c30f8f2305963533f972fdb65420c43e902b1044bb2b625562d6");
     assert_eq!(itoa.hashes[0].file.as_deref(), Some("itoa-1.0.1.crate"));
-    assert_eq!(
-        itoa.download_url.as_deref(),
-        Some("https://static.crates.io/crates/itoa/itoa-1.0.1.crate")
-    );
+    assert_eq!(itoa.download_url.as_deref(), Some("https://static.crates.io/crates/itoa/itoa-1.0.1.crate"));
     assert_eq!(itoa.filename.as_deref(), Some("itoa-1.0.1.crate"));
     assert_eq!(itoa.source, Source::Registry { url: None });
     assert_eq!(itoa.locations[0].line, Some(11));
     assert!(component(&inv, "pkg:cargo/memchr@2.3.3").hashes.len() == 1);
-    assert_eq!(
-        deps(&inv, "pkg:cargo/demo@0.1.0"),
-        ["pkg:cargo/itoa@1.0.1", "pkg:cargo/memchr@2.3.3"]
-    );
+    assert_eq!(deps(&inv, "pkg:cargo/demo@0.1.0"), ["pkg:cargo/itoa@1.0.1", "pkg:cargo/memchr@2.3.3"]);
     let demo = &inv.projects[0].component;
     assert_eq!(demo.declared_licenses[0].raw, "MIT/Apache-2.0");
     assert_eq!(demo.description.as_deref(), Some("A demo crate."));
@@ -135,10 +123,7 @@ fn alternative_registries_get_repository_url() {
         ]
     );
     let corp = &inv.components[0];
-    assert_eq!(
-        corp.source,
-        Source::Registry { url: Some("https://git.corp.example/crates-index".into()) }
-    );
+    assert_eq!(corp.source, Source::Registry { url: Some("https://git.corp.example/crates-index".into()) });
     // Only crates.io's download location is known without the registry's config.json.
     assert_eq!(corp.download_url, None);
     assert_eq!(corp.filename.as_deref(), Some("corp-util-2.0.0.crate"));
@@ -154,10 +139,7 @@ fn alternative_registries_get_repository_url() {
 #[test]
 fn two_versions_of_one_name_resolve_exactly() {
     let inv = scan("same-name");
-    assert_eq!(
-        purls(&inv),
-        ["pkg:cargo/bitflags@1.3.2", "pkg:cargo/bitflags@2.4.0", "pkg:cargo/uses-old@0.5.0"]
-    );
+    assert_eq!(purls(&inv), ["pkg:cargo/bitflags@1.3.2", "pkg:cargo/bitflags@2.4.0", "pkg:cargo/uses-old@0.5.0"]);
     assert_eq!(deps(&inv, "pkg:cargo/uses-old@0.5.0"), ["pkg:cargo/bitflags@1.3.2"]);
     assert_eq!(deps(&inv, "pkg:cargo/app@1.0.0"), purls(&inv));
     assert!(inv.components.iter().all(|c| c.scope == Some(Scope::Required)));
@@ -204,16 +186,10 @@ fn workspace_members_path_packages_and_nested_workspace_are_projects() {
             "pkg:cargo/winapi@0.3.9",
         ]
     );
-    assert_eq!(
-        deps(&inv, "pkg:cargo/ws-fuzz@0.0.1"),
-        ["pkg:cargo/arbitrary@1.3.2", "pkg:cargo/core-lib@0.3.0"]
-    );
+    assert_eq!(deps(&inv, "pkg:cargo/ws-fuzz@0.0.1"), ["pkg:cargo/arbitrary@1.3.2", "pkg:cargo/core-lib@0.3.0"]);
     assert_eq!(deps(&inv, "pkg:cargo/helper@0.1.0"), ["pkg:cargo/itoa@1.0.9"]);
     // The excluded crate has no lockfile of its own: reported, without components.
-    assert_eq!(
-        diags(&inv),
-        [(Severity::Warning, "cargo::no-lockfile", "crates/excluded/Cargo.toml", Some(1))]
-    );
+    assert_eq!(diags(&inv), [(Severity::Warning, "cargo::no-lockfile", "crates/excluded/Cargo.toml", Some(1))]);
     assert_eq!(deps(&inv, "pkg:cargo/excluded-tool@0.1.0"), Vec::<&str>::new());
 }
 
@@ -309,10 +285,7 @@ fn a_lockfile_scanned_alone_finds_what_the_workspace_names_explicitly() {
     // file list, but [workspace.dependencies] names core-lib's path.
     let inv = scan("workspace/Cargo.lock");
     assert_eq!(inv.components.len(), 15);
-    assert_eq!(
-        projects(&inv),
-        ["pkg:cargo/core-lib@0.3.0", "pkg:cargo/helper@0.1.0", "pkg:cargo/ws-app@0.3.0"]
-    );
+    assert_eq!(projects(&inv), ["pkg:cargo/core-lib@0.3.0", "pkg:cargo/helper@0.1.0", "pkg:cargo/ws-app@0.3.0"]);
     let core = inv.projects.iter().find(|p| p.component.name == "core-lib").unwrap();
     assert_eq!(core.component.declared_licenses[0].raw, "EUPL-1.2");
     // core-lib's own dev-dependency is still known; ws-app's are not, so they count as required.

@@ -107,15 +107,21 @@ mod tests {
     fn composer_2_with_install_paths_and_composer_1_array() {
         let tree = MemoryTree::new([
             ("composer.json", r#"{"require":{}}"#),
-            ("vendor/composer/installed.json", r#"{"packages":[
+            (
+                "vendor/composer/installed.json",
+                r#"{"packages":[
   {"name":"psr/log","version":"3.0.0","license":["MIT"],"install-path":"../psr/log"},
   {"name":"a/b","version":"v1.0.0","license":["GPL-2.0-or-later","MIT"],"install-path":"../a/b"},
   {"name":"evil/x","version":"1","install-path":"../../../etc"},
   {"name":"no-version"}
-], "dev": true}"#),
+], "dev": true}"#,
+            ),
             ("vendor/psr/log/LICENSE", "MIT"),
             ("app/composer.json", r#"{"config":{"vendor-dir":"lib/deps"}}"#),
-            ("app/lib/deps/composer/installed.json", r#"[{"name":"Old/Pkg","version":"1.2.3","license":"BSD-3-Clause"}]"#),
+            (
+                "app/lib/deps/composer/installed.json",
+                r#"[{"name":"Old/Pkg","version":"1.2.3","license":"BSD-3-Clause"}]"#,
+            ),
             ("app/lib/deps/old/pkg/COPYING", "BSD"),
             ("app/lib/deps/Old/Pkg/COPYING", "BSD"),
         ]);
@@ -124,20 +130,40 @@ mod tests {
         let got: Vec<(&str, &str, Vec<&str>, Vec<&str>)> = found
             .packages
             .iter()
-            .map(|p| (p.purl.as_str(), p.dir.as_str(), p.declared.iter().map(|d| d.raw.as_str()).collect(), p.license_files.iter().map(String::as_str).collect()))
+            .map(|p| {
+                (
+                    p.purl.as_str(),
+                    p.dir.as_str(),
+                    p.declared.iter().map(|d| d.raw.as_str()).collect(),
+                    p.license_files.iter().map(String::as_str).collect(),
+                )
+            })
             .collect();
-        assert_eq!(got, vec![
-            ("pkg:composer/psr/log@3.0.0", "vendor/psr/log", vec!["MIT"], vec!["vendor/psr/log/LICENSE"]),
-            ("pkg:composer/a/b@v1.0.0", "vendor/a/b", vec!["GPL-2.0-or-later OR MIT"], vec![]),
-            ("pkg:composer/old/pkg@1.2.3", "app/lib/deps/Old/Pkg", vec!["BSD-3-Clause"], vec!["app/lib/deps/Old/Pkg/COPYING"]),
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                ("pkg:composer/psr/log@3.0.0", "vendor/psr/log", vec!["MIT"], vec!["vendor/psr/log/LICENSE"]),
+                ("pkg:composer/a/b@v1.0.0", "vendor/a/b", vec!["GPL-2.0-or-later OR MIT"], vec![]),
+                (
+                    "pkg:composer/old/pkg@1.2.3",
+                    "app/lib/deps/Old/Pkg",
+                    vec!["BSD-3-Clause"],
+                    vec!["app/lib/deps/Old/Pkg/COPYING"]
+                ),
+            ]
+        );
         let src = found.packages[1].declared[0].source.clone().unwrap();
         assert_eq!((src.file.as_str(), src.line), ("vendor/composer/installed.json", Some(3)));
     }
 
     #[test]
     fn broken_listings_are_reported() {
-        for (text, code) in [("{", "composer::installed-json"), ("{\"packages\":{}}", "composer::installed-json"), ("7", "composer::installed-json"), ("", "composer::empty")] {
+        for (text, code) in [
+            ("{", "composer::installed-json"),
+            ("{\"packages\":{}}", "composer::installed-json"),
+            ("7", "composer::installed-json"),
+            ("", "composer::empty"),
+        ] {
             let tree = MemoryTree::new([("vendor/composer/installed.json", text)]);
             let found = installed(&tree, &[String::new()]);
             assert!(found.packages.is_empty());

@@ -14,15 +14,15 @@
 //! [`metadata`] holds what both files share (package fields, platform
 //! requirements such as `php` and `ext-*`, which are never packages).
 
-pub mod lock;
 pub mod installed;
+pub mod lock;
 pub mod manifest;
 pub mod metadata;
 
-use sovra_core::plugin::{file_name, parent_dir, read_text, SourceTree, Unit};
+use sovra_core::plugin::{SourceTree, Unit, file_name, parent_dir, read_text};
 use sovra_core::{Parsed, Plugin, Severity};
 
-pub use lock::{parse_unit, Input};
+pub use lock::{Input, parse_unit};
 
 const LOCK: &str = "composer.lock";
 const MANIFEST: &str = "composer.json";
@@ -48,8 +48,7 @@ impl Plugin for ComposerPlugin {
         let sibling = |dir: &str, name: &str| {
             if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
         };
-        let locked_dirs: Vec<&str> =
-            claimed.iter().filter(|p| file_name(p) == LOCK).map(|p| parent_dir(p)).collect();
+        let locked_dirs: Vec<&str> = claimed.iter().filter(|p| file_name(p) == LOCK).map(|p| parent_dir(p)).collect();
         let mut units = Vec::new();
         for path in claimed {
             let dir = parent_dir(path);

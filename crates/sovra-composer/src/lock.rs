@@ -6,15 +6,12 @@ use serde_json::Value;
 use sovra_core::plugin::{join_rel, line_of, parent_dir};
 use sovra_core::purl::Purl;
 use sovra_core::{
-    Completeness, Component, Diagnostic, Hash, HashAlg, Location, Parsed, Project, Scope, Severity,
-    Source,
+    Completeness, Component, Diagnostic, Hash, HashAlg, Location, Parsed, Project, Scope, Severity, Source,
 };
 
+use crate::manifest::{Manifest, parse_manifest, project_ref, syntax_error};
+use crate::metadata::{Object, apply_metadata, is_platform, new_component, platform_summary, requirements, str_field};
 use sovra_core::json_pos::{find_member, json_string};
-use crate::manifest::{parse_manifest, project_ref, syntax_error, Manifest};
-use crate::metadata::{
-    apply_metadata, is_platform, new_component, platform_summary, requirements, str_field, Object,
-};
 
 /// A file handed to the parser: its path relative to the scanned root and its text.
 #[derive(Clone, Copy, Debug)]
@@ -114,12 +111,10 @@ fn parse_lock(lock: Input, manifest: Option<Manifest>, out: &mut Parsed) {
     };
     project_properties(root, &mut project.component);
     if let Some(m) = &manifest
-        && !m.path_repositories.is_empty() {
-            project
-                .component
-                .properties
-                .insert("sovra:composer:path-repositories".into(), m.path_repositories.join(", "));
-        }
+        && !m.path_repositories.is_empty()
+    {
+        project.component.properties.insert("sovra:composer:path-repositories".into(), m.path_repositories.join(", "));
+    }
 
     let dir = parent_dir(lock.path);
     let mut entries: Vec<Entry> = Vec::new();
@@ -142,10 +137,12 @@ fn parse_lock(lock: Input, manifest: Option<Manifest>, out: &mut Parsed) {
             let named = item.as_object().and_then(|o| Some((o, str_field(o, "name")?)));
             let Some((obj, name)) = named else {
                 // A scalar can be found by its JSON text; an object without a name cannot.
-                if !item.is_object() && !item.is_array()
-                    && let Some(at) = lock.text[cursor..].find(&item.to_string()) {
-                        cursor += at;
-                    }
+                if !item.is_object()
+                    && !item.is_array()
+                    && let Some(at) = lock.text[cursor..].find(&item.to_string())
+                {
+                    cursor += at;
+                }
                 out.diagnostics.push(Diagnostic::warning(
                     "composer::invalid-package",
                     Location::new(lock.path, Some(line_of(lock.text, cursor))),
@@ -196,8 +193,7 @@ fn project_properties(root: &Object, c: &mut Component) {
     }
     for key in ["platform", "platform-dev"] {
         if let Some(Value::Object(map)) = root.get(key) {
-            let mut list: Vec<String> =
-                map.iter().map(|(n, v)| format!("{n} {}", v.as_str().unwrap_or("*"))).collect();
+            let mut list: Vec<String> = map.iter().map(|(n, v)| format!("{n} {}", v.as_str().unwrap_or("*"))).collect();
             list.sort();
             if !list.is_empty() {
                 c.properties.insert(format!("sovra:composer:{key}"), list.join(", "));
@@ -287,11 +283,7 @@ fn locked_package(
             c.purl = Purl::new("composer", c.namespace.as_deref(), &c.name, Some(version))
                 .qualifier("vcs_url", vcs_url)
                 .to_string();
-            Source::Git {
-                url: url.to_string(),
-                commit,
-                reference: version.strip_prefix("dev-").map(str::to_string),
-            }
+            Source::Git { url: url.to_string(), commit, reference: version.strip_prefix("dev-").map(str::to_string) }
         }
         (None, None) => match &c.download_url {
             Some(url) => Source::Url { url: url.clone() },
@@ -367,7 +359,9 @@ fn resolve_edges(entries: &[Entry], manifest: Option<&Manifest>, project: &Proje
                     None => out.diagnostics.push(Diagnostic::warning(
                         "composer::unresolved-requirement",
                         project.manifest.clone(),
-                        format!("composer.json requires {dep}, which composer.lock does not contain (lockfile out of date?)"),
+                        format!(
+                            "composer.json requires {dep}, which composer.lock does not contain (lockfile out of date?)"
+                        ),
                     )),
                 }
             }

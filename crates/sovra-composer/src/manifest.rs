@@ -6,8 +6,8 @@ use serde_json::Value;
 use sovra_core::plugin::{file_name, line_of, parent_dir};
 use sovra_core::{Component, Diagnostic, Location, Project, Source};
 
-use sovra_core::json_pos::find_member;
 use crate::metadata::{apply_metadata, new_component, platform_summary, requirements, str_field};
+use sovra_core::json_pos::find_member;
 
 /// What the lockfile parser needs from composer.json.
 #[derive(Debug)]
@@ -56,7 +56,8 @@ pub fn parse_manifest(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Op
         }
     };
     apply_metadata(obj, &mut component, &loc);
-    component.source = Source::Path { path: if parent_dir(path).is_empty() { ".".into() } else { parent_dir(path).into() } };
+    component.source =
+        Source::Path { path: if parent_dir(path).is_empty() { ".".into() } else { parent_dir(path).into() } };
     component.locations.push(loc.clone());
     let require = requirements(obj, "require", &loc, diags);
     let require_dev = requirements(obj, "require-dev", &loc, diags);
@@ -70,11 +71,7 @@ pub fn parse_manifest(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Op
         .collect();
     let path_repositories = path_repositories(obj.get("repositories"));
     Some(Manifest {
-        project: Project {
-            bom_ref: project_ref(path),
-            component,
-            manifest: Location::new(path, Some(1)),
-        },
+        project: Project { bom_ref: project_ref(path), component, manifest: Location::new(path, Some(1)) },
         require,
         require_dev,
         provided,

@@ -44,12 +44,7 @@ pub fn new_component(name: &str, version: &str) -> Component {
 /// A requirement map (`require`, `require-dev`, `provide`, `replace`) as
 /// `(name, constraint)` pairs, sorted. PHP encodes an empty map as `[]`, which
 /// is accepted; any other shape is reported.
-pub fn requirements(
-    obj: &Object,
-    key: &str,
-    loc: &Location,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<(String, String)> {
+pub fn requirements(obj: &Object, key: &str, loc: &Location, diags: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = match obj.get(key) {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) if a.is_empty() => Vec::new(),
@@ -98,11 +93,8 @@ pub fn apply_metadata(obj: &Object, c: &mut Component, loc: &Location) {
     if let Some(Value::Array(authors)) = obj.get("authors") {
         c.authors = authors.iter().filter_map(|a| a.as_object()).filter_map(author).collect();
     }
-    c.repository_url = obj
-        .get("support")
-        .and_then(Value::as_object)
-        .and_then(|s| str_field(s, "source"))
-        .map(str::to_string);
+    c.repository_url =
+        obj.get("support").and_then(Value::as_object).and_then(|s| str_field(s, "source")).map(str::to_string);
     if let Some(t) = str_field(obj, "type") {
         c.properties.insert("sovra:composer:type".into(), t.to_string());
     }

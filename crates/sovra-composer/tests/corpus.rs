@@ -16,9 +16,9 @@
 //! ssddanbrown/symfony-mailer): those resolve through `replace`, so no
 //! `unresolved-requirement` diagnostic is expected.
 
+use sovra_composer::ComposerPlugin;
 use sovra_core::testing::{corpus_dir, scan_with};
 use sovra_core::{Inventory, Scope};
-use sovra_composer::ComposerPlugin;
 
 fn scan(project: &str) -> Option<Inventory> {
     let dir = corpus_dir()?.join("composer").join(project);
@@ -59,7 +59,11 @@ fn composer_lock_of_bookstack() {
     let framework = inv.components.iter().find(|c| c.name == "framework").unwrap();
     assert!(inv.dependencies[&socialite.purl].contains(&framework.purl));
     // A three-way licence array is one OR expression.
-    assert!(inv.components.iter().any(|c| c.declared_licenses.iter().any(|l| l.raw == "BSD-3-Clause OR GPL-2.0-only OR GPL-3.0-only")));
+    assert!(
+        inv.components
+            .iter()
+            .any(|c| c.declared_licenses.iter().any(|l| l.raw == "BSD-3-Clause OR GPL-2.0-only OR GPL-3.0-only"))
+    );
     // A branch alias (`6.4.x-dev`) keeps the commit as a property.
     let mailer = inv.components.iter().find(|c| c.name == "symfony-mailer").unwrap();
     assert_eq!(mailer.version, "6.4.x-dev");

@@ -1,8 +1,8 @@
 //! Hand-written Composer inputs: every feature the plug-in reads, and bad files.
 
+use sovra_composer::ComposerPlugin;
 use sovra_core::testing::{fixtures_dir, scan_with};
 use sovra_core::{Completeness, Hash, HashAlg, Inventory, Scope, Severity, Source};
-use sovra_composer::ComposerPlugin;
 
 fn scan(dir: &str) -> Inventory {
     scan_with(&ComposerPlugin, &fixtures_dir().join("composer").join(dir))
@@ -32,7 +32,10 @@ fn lock_with_manifest() {
     assert_eq!(monolog.scope, Some(Scope::Required));
     assert_eq!(monolog.source, Source::Registry { url: None });
     assert_eq!(monolog.hashes, [Hash::from_hex(HashAlg::Sha1, "3a2cbcf3b0a5a6b8e0e5d1b4a4b0f1a3c2d1e0f9").unwrap()]);
-    assert_eq!(monolog.download_url.as_deref(), Some("https://api.github.com/repos/Seldaek/monolog/zipball/c915e2634718dbc8a4a15c61b0e62e7a44e14448"));
+    assert_eq!(
+        monolog.download_url.as_deref(),
+        Some("https://api.github.com/repos/Seldaek/monolog/zipball/c915e2634718dbc8a4a15c61b0e62e7a44e14448")
+    );
     assert_eq!(monolog.repository_url.as_deref(), Some("https://github.com/Seldaek/monolog/tree/3.5.0"));
     assert_eq!(monolog.authors, ["Jordi Boggiano <j.boggiano@seld.be>"]);
     assert_eq!(monolog.declared_licenses[0].raw, "MIT");
@@ -145,7 +148,11 @@ fn bad_lockfiles_are_named_diagnostics() {
         let inv = scan(dir);
         assert!(inv.components.is_empty(), "{dir}");
         let d = &inv.diagnostics[0];
-        assert_eq!((d.code.as_str(), d.location.file.as_str(), d.location.line), (code, "composer.lock", line), "{dir}");
+        assert_eq!(
+            (d.code.as_str(), d.location.file.as_str(), d.location.line),
+            (code, "composer.lock", line),
+            "{dir}"
+        );
         assert_eq!(d.severity, Severity::Error);
     }
 }

@@ -166,11 +166,9 @@ impl Field {
 
     pub fn level(self) -> Level {
         match self {
-            Field::SpecVersion
-            | Field::NoVulnerabilities
-            | Field::SbomCreator
-            | Field::Timestamp
-            | Field::SbomUri => Level::Sbom,
+            Field::SpecVersion | Field::NoVulnerabilities | Field::SbomCreator | Field::Timestamp | Field::SbomUri => {
+                Level::Sbom
+            }
             _ => Level::Component,
         }
     }
@@ -259,7 +257,11 @@ pub fn source_code(c: &Component) -> Option<SourceCode> {
         if !has_scheme || commit.trim().is_empty() {
             return None;
         }
-        return Some(SourceCode { url: format!("git+{base}@{commit}"), comment: Some(format!("commit {commit}")), is_deployable: false });
+        return Some(SourceCode {
+            url: format!("git+{base}@{commit}"),
+            comment: Some(format!("commit {commit}")),
+            is_deployable: false,
+        });
     }
     let direct = match &c.source {
         Source::Url { url } => Some(url.as_str()),
@@ -267,7 +269,9 @@ pub fn source_code(c: &Component) -> Option<SourceCode> {
     };
     let download = c.download_url.as_deref().or(direct)?;
     let is_source = match c.ecosystem? {
-        Ecosystem::Cargo | Ecosystem::Golang | Ecosystem::Composer => !matches!(c.source, Source::Git { .. } | Source::Path { .. }),
+        Ecosystem::Cargo | Ecosystem::Golang | Ecosystem::Composer => {
+            !matches!(c.source, Source::Git { .. } | Source::Path { .. })
+        }
         Ecosystem::Pypi => is_sdist(last_segment(download)),
         _ => false,
     };
@@ -368,17 +372,23 @@ fn component_gaps(c: &Component) -> Vec<(Field, &'static str)> {
     }
     let direct = matches!(c.source, Source::Url { .. });
     let main_file = c.filename.as_deref();
-    let own_sha512 = c.hashes.iter().any(|h| h.alg == HashAlg::Sha512 && (h.file.is_none() || h.file.as_deref() == main_file));
+    let own_sha512 =
+        c.hashes.iter().any(|h| h.alg == HashAlg::Sha512 && (h.file.is_none() || h.file.as_deref() == main_file));
     if !(own_sha512 && (c.download_url.is_some() || direct || main_file.is_some())) {
         gaps.push((Field::Hash, "the lockfile has no SHA-512 of the deployable file"));
     }
-    let concluded = c.concluded_license.as_ref().is_some_and(|l| crate::validate::profile::licence_expression(&l.expression).is_ok());
+    let concluded = c
+        .concluded_license
+        .as_ref()
+        .is_some_and(|l| crate::validate::profile::licence_expression(&l.expression).is_ok());
     if !concluded {
         // A declared licence is what the creator states, not what Sovra
         // read in the licence text; writing it as concluded would be invented.
         gaps.push((Field::DistributionLicence, "no licence text was read to conclude the distribution licence"));
     }
-    for (field, prop) in [(Field::Executable, PROP_EXECUTABLE), (Field::Archive, PROP_ARCHIVE), (Field::Structured, PROP_STRUCTURED)] {
+    for (field, prop) in
+        [(Field::Executable, PROP_EXECUTABLE), (Field::Archive, PROP_ARCHIVE), (Field::Structured, PROP_STRUCTURED)]
+    {
         if !c.properties.contains_key(prop) {
             gaps.push((field, "not known for first-party or non-registry components"));
         }
@@ -386,7 +396,10 @@ fn component_gaps(c: &Component) -> Vec<(Field, &'static str)> {
     if source_code(c).is_none() {
         gaps.push((Field::SourceUri, "no source archive or pinned git commit in the inputs"));
     }
-    let has_distribution = c.download_url.is_some() || direct || c.hashes.iter().any(|h| h.file.is_some()) || (main_file.is_some() && !c.hashes.is_empty());
+    let has_distribution = c.download_url.is_some()
+        || direct
+        || c.hashes.iter().any(|h| h.file.is_some())
+        || (main_file.is_some() && !c.hashes.is_empty());
     if !has_distribution {
         gaps.push((Field::DistributionUri, "no download URL or distribution file in the inputs"));
     }
@@ -424,7 +437,9 @@ mod tests {
     #[test]
     fn gaps_name_each_missing_field_per_reference() {
         let mut with_hash = Component::new(Ecosystem::Npm, None, "a", "1.0.0");
-        with_hash.hashes = Hash::from_sri("sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==");
+        with_hash.hashes = Hash::from_sri(
+            "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==",
+        );
         with_hash.authors = vec!["A <a@example.org>".into()];
         // What a plug-in's naming rule gives (see `Plugin::distribution`).
         with_hash.filename = Some("a-1.0.0.tgz".into());
@@ -439,7 +454,10 @@ mod tests {
         apply(&mut inv, &[]);
         let gaps = gaps(&inv, true);
         let of = |r: &str| -> Vec<&str> {
-            gaps.iter().filter(|g| g.bom_ref == r && g.requirement() == Some(Requirement::Required)).map(|g| g.field.id()).collect()
+            gaps.iter()
+                .filter(|g| g.bom_ref == r && g.requirement() == Some(Requirement::Required))
+                .map(|g| g.field.id())
+                .collect()
         };
         assert_eq!(of("pkg:npm/a@1.0.0"), ["distribution-licence"]);
         assert_eq!(of("pkg:pypi/b@2.0"), ["creator", "filename", "distribution-licence", "hash"]);

@@ -41,12 +41,8 @@ const MAX_DEPTH: usize = 64;
 pub fn walk(root: &Path) -> (Vec<String>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    let walker = WalkDir::new(root)
-        .follow_links(false)
-        .max_depth(MAX_DEPTH)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
+    let walker =
+        WalkDir::new(root).follow_links(false).max_depth(MAX_DEPTH).sort_by_file_name().into_iter().filter_entry(|e| {
             e.depth() == 0 || !(e.file_type().is_dir() && is_skipped(&e.file_name().to_string_lossy()))
         });
     for entry in walker {

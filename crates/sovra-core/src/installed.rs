@@ -90,11 +90,8 @@ impl CacheHome {
     /// (`~/.cargo/registry/src`, `$CARGO_HOME/registry/src`).
     pub fn cache(&self, var: Option<&str>, default: &str, below: &str) -> PackageCache {
         let join = |base: PathBuf, label: String| {
-            let (dir, label) = if below.is_empty() {
-                (base, label)
-            } else {
-                (base.join(below), format!("{label}/{below}"))
-            };
+            let (dir, label) =
+                if below.is_empty() { (base, label) } else { (base.join(below), format!("{label}/{below}")) };
             PackageCache { dir, label }
         };
         match var.and_then(|v| self.vars.get(v).map(|p| (v, p))) {
@@ -144,8 +141,8 @@ pub fn is_license_or_notice_file(name: &str) -> bool {
 
 fn license_like(name: &str, notices: bool) -> bool {
     const CODE: &[&str] = &[
-        "rs", "py", "pyc", "js", "cjs", "mjs", "ts", "map", "go", "java", "class", "c", "h", "cpp", "cs", "rb",
-        "php", "json", "yml", "yaml", "toml", "xml", "lock", "sh", "svg", "png", "html", "d",
+        "rs", "py", "pyc", "js", "cjs", "mjs", "ts", "map", "go", "java", "class", "c", "h", "cpp", "cs", "rb", "php",
+        "json", "yml", "yaml", "toml", "xml", "lock", "sh", "svg", "png", "html", "d",
     ];
     let lower = name.to_ascii_lowercase();
     let (stem, ext) = match lower.split_once('.') {
@@ -270,7 +267,9 @@ fn apply(inv: &mut Inventory, found: Installed, tree: &dyn SourceTree, label: &s
     let mut packages = found.packages;
     packages.truncate(MAX_PACKAGES);
     // The shallowest copy first: the one a resolver would pick.
-    packages.sort_by(|a, b| (&a.purl, a.dir.matches('/').count(), &a.dir).cmp(&(&b.purl, b.dir.matches('/').count(), &b.dir)));
+    packages.sort_by(|a, b| {
+        (&a.purl, a.dir.matches('/').count(), &a.dir).cmp(&(&b.purl, b.dir.matches('/').count(), &b.dir))
+    });
     let mut declared: Vec<(usize, DeclaredLicense)> = Vec::new();
     let mut jobs: BTreeMap<usize, &InstalledPackage> = BTreeMap::new();
     for pkg in &packages {
@@ -339,7 +338,11 @@ fn conclude(
     let first = found.first()?.0.clone();
     let real: Vec<&(String, Conclusion)> = found.iter().filter(|(_, c)| is_assertion(&c.expression)).collect();
     let Some((source, _)) = real.first() else {
-        return Some(ConcludedLicense { expression: "NOASSERTION".into(), confidence: 0.0, source: Location::new(first, None) });
+        return Some(ConcludedLicense {
+            expression: "NOASSERTION".into(),
+            confidence: 0.0,
+            source: Location::new(first, None),
+        });
     };
     let confidence = real.iter().map(|(_, c)| c.confidence).fold(1.0f32, f32::min);
     let mut parts: Vec<&str> = Vec::new();
@@ -355,7 +358,11 @@ fn conclude(
         .find(|e| is_assertion(e) && ids(e) == texts)
         .unwrap_or_else(|| match parts.as_slice() {
             [one] => one.to_string(),
-            many => many.iter().map(|p| if p.contains(' ') { format!("({p})") } else { p.to_string() }).collect::<Vec<_>>().join(" AND "),
+            many => many
+                .iter()
+                .map(|p| if p.contains(' ') { format!("({p})") } else { p.to_string() })
+                .collect::<Vec<_>>()
+                .join(" AND "),
         });
     Some(ConcludedLicense { expression, confidence, source: Location::new(source.clone(), None) })
 }
@@ -391,9 +398,9 @@ fn met_by(expression: &str, declared: &BTreeSet<String>) -> bool {
         declared.contains(&id) || HOLDS.iter().any(|(text, part)| *text == id && declared.contains(*part))
     };
     match spdx::Expression::parse_mode(expression, spdx::ParseMode::LAX) {
-        Ok(e) => e.evaluate(|r| {
-            known(&r.license.to_string()) && r.addition.as_ref().is_none_or(|a| known(&a.to_string()))
-        }),
+        Ok(e) => {
+            e.evaluate(|r| known(&r.license.to_string()) && r.addition.as_ref().is_none_or(|a| known(&a.to_string())))
+        }
         Err(_) => ids(expression).iter().all(|id| known(id)),
     }
 }
@@ -406,8 +413,7 @@ fn disagreement(c: &Component, concluded: &ConcludedLicense) -> Option<Diagnosti
     }
     let stated: Vec<&DeclaredLicense> =
         c.declared_licenses.iter().filter(|d| d.expression.as_deref().is_some_and(is_assertion)).collect();
-    let declared_ids: BTreeSet<String> =
-        stated.iter().filter_map(|d| d.expression.as_deref()).flat_map(ids).collect();
+    let declared_ids: BTreeSet<String> = stated.iter().filter_map(|d| d.expression.as_deref()).flat_map(ids).collect();
     // A text granting less than declared is common (a dual-licensed crate
     // shipping one of its two texts) and contradicts nothing; a text
     // granting a licence the metadata never names does.
@@ -496,11 +502,15 @@ mod tests {
     fn declared_and_concluded_are_attached_by_purl_without_qualifiers() {
         let tree = MemoryTree::new([("m/a/LICENSE", "MIT"), ("m/b/COPYING", "ISC")]);
         let mut inv = inventory(&[]);
-        run(&mut inv, &tree, vec![
-            pkg("pkg:npm/a@1.0.0", "m/a", &["MIT"], &["m/a/LICENSE"]),
-            pkg("pkg:npm/b@2.0.0", "m/b", &[], &["m/b/COPYING"]),
-            pkg("pkg:npm/unused@1.0.0", "m/u", &["GPL-3.0"], &[]),
-        ]);
+        run(
+            &mut inv,
+            &tree,
+            vec![
+                pkg("pkg:npm/a@1.0.0", "m/a", &["MIT"], &["m/a/LICENSE"]),
+                pkg("pkg:npm/b@2.0.0", "m/b", &[], &["m/b/COPYING"]),
+                pkg("pkg:npm/unused@1.0.0", "m/u", &["GPL-3.0"], &[]),
+            ],
+        );
         let a = &inv.components[0];
         assert_eq!(a.declared_licenses.len(), 1);
         assert_eq!(a.declared_licenses[0].expression.as_deref(), Some("MIT"));
@@ -576,10 +586,14 @@ mod tests {
     fn shallowest_copy_wins_and_existing_conclusions_stay() {
         let tree = MemoryTree::new([("n/x/n/a/LICENSE", "ISC"), ("n/a/LICENSE", "MIT")]);
         let mut inv = inventory(&[]);
-        run(&mut inv, &tree, vec![
-            pkg("pkg:npm/a@1.0.0", "n/x/n/a", &[], &["n/x/n/a/LICENSE"]),
-            pkg("pkg:npm/a@1.0.0", "n/a", &[], &["n/a/LICENSE"]),
-        ]);
+        run(
+            &mut inv,
+            &tree,
+            vec![
+                pkg("pkg:npm/a@1.0.0", "n/x/n/a", &[], &["n/x/n/a/LICENSE"]),
+                pkg("pkg:npm/a@1.0.0", "n/a", &[], &["n/a/LICENSE"]),
+            ],
+        );
         assert_eq!(inv.components[0].concluded_license.as_ref().unwrap().expression, "MIT");
         run(&mut inv, &tree, vec![pkg("pkg:npm/a@1.0.0", "n/x/n/a", &[], &["n/x/n/a/LICENSE"])]);
         assert_eq!(inv.components[0].concluded_license.as_ref().unwrap().expression, "MIT");
@@ -587,15 +601,27 @@ mod tests {
 
     #[test]
     fn licence_file_names_and_listing() {
-        for yes in ["LICENSE", "LICENSE.md", "licence.txt", "COPYING", "COPYING.LIB", "UNLICENSE", "MIT-LICENSE",
-            "LICENSE-APACHE", "foo.LICENSE"] {
+        for yes in [
+            "LICENSE",
+            "LICENSE.md",
+            "licence.txt",
+            "COPYING",
+            "COPYING.LIB",
+            "UNLICENSE",
+            "MIT-LICENSE",
+            "LICENSE-APACHE",
+            "foo.LICENSE",
+        ] {
             assert!(is_license_file(yes), "{yes}");
         }
         for no in ["license.js", "license.json", "README.md", "NOTICE", "Cargo.toml", "index.js"] {
             assert!(!is_license_file(no), "{no}");
         }
         let tree = MemoryTree::new([
-            ("p/LICENSE", ""), ("p/index.js", ""), ("p/licenses/AUTHORS.txt", ""), ("p/licenses/x/deep", ""),
+            ("p/LICENSE", ""),
+            ("p/index.js", ""),
+            ("p/licenses/AUTHORS.txt", ""),
+            ("p/licenses/x/deep", ""),
             ("p/sub/LICENSE", ""),
         ]);
         assert_eq!(license_files(&tree, "p"), ["p/LICENSE", "p/licenses/AUTHORS.txt"]);

@@ -14,9 +14,10 @@ pub fn find_member(text: &str, from: usize, key: &str, value_prefix: &str) -> Op
         let start = pos + found;
         let rest = text[start + needle.len()..].trim_start();
         if let Some(value) = rest.strip_prefix(':')
-            && value.trim_start().starts_with(value_prefix) {
-                return Some(start);
-            }
+            && value.trim_start().starts_with(value_prefix)
+        {
+            return Some(start);
+        }
         pos = start + needle.len();
     }
     None

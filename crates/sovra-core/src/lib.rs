@@ -38,12 +38,12 @@ pub mod report;
 pub mod risk;
 pub mod scan;
 pub mod spdx_out;
+#[doc(hidden)]
+pub mod testing;
 pub mod time;
 pub mod validate;
 pub mod verify;
 pub mod xml;
-#[doc(hidden)]
-pub mod testing;
 
 pub use model::*;
 pub use plugin::{Plugin, SourceTree, Unit};

@@ -292,14 +292,11 @@ impl DeclaredLicense {
     /// A list of licences offered as alternatives (a Composer `license` array,
     /// npm's legacy `licenses` list): one statement, joined with `OR`.
     pub fn any_of<S: AsRef<str>>(alternatives: &[S]) -> Option<DeclaredLicense> {
-        let parts: Vec<&str> =
-            alternatives.iter().map(|s| s.as_ref().trim()).filter(|s| !s.is_empty()).collect();
+        let parts: Vec<&str> = alternatives.iter().map(|s| s.as_ref().trim()).filter(|s| !s.is_empty()).collect();
         match parts.len() {
             0 => None,
             1 => Some(DeclaredLicense::raw(parts[0])),
-            _ => Some(DeclaredLicense::raw(
-                parts.iter().map(|p| wrap_compound(p)).collect::<Vec<_>>().join(" OR "),
-            )),
+            _ => Some(DeclaredLicense::raw(parts.iter().map(|p| wrap_compound(p)).collect::<Vec<_>>().join(" OR "))),
         }
     }
 }
@@ -364,14 +361,8 @@ pub struct Component {
 
 impl Component {
     /// A component with its purl built from the parts.
-    pub fn new(
-        ecosystem: Ecosystem,
-        namespace: Option<&str>,
-        name: &str,
-        version: &str,
-    ) -> Component {
-        let purl = crate::purl::Purl::new(ecosystem.purl_type(), namespace, name, Some(version))
-            .to_string();
+    pub fn new(ecosystem: Ecosystem, namespace: Option<&str>, name: &str, version: &str) -> Component {
+        let purl = crate::purl::Purl::new(ecosystem.purl_type(), namespace, name, Some(version)).to_string();
         Component {
             ecosystem: Some(ecosystem),
             namespace: namespace.map(str::to_string),
@@ -615,9 +606,6 @@ pub struct Inventory {
 
 impl Inventory {
     pub fn component(&self, purl: &str) -> Option<&Component> {
-        self.components
-            .binary_search_by(|c| c.purl.as_str().cmp(purl))
-            .ok()
-            .map(|i| &self.components[i])
+        self.components.binary_search_by(|c| c.purl.as_str().cmp(purl)).ok().map(|i| &self.components[i])
     }
 }

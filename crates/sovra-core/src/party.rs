@@ -103,7 +103,11 @@ pub struct Organization {
 impl Organization {
     /// The SBOM manufacturer from configured parts; `None` when all are empty.
     /// An email or URL that is not one is an error, so a typo is not silently dropped.
-    pub fn configured(name: Option<&str>, email: Option<&str>, url: Option<&str>) -> Result<Option<Organization>, String> {
+    pub fn configured(
+        name: Option<&str>,
+        email: Option<&str>,
+        url: Option<&str>,
+    ) -> Result<Option<Organization>, String> {
         let clean = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         let (name, email, url) = (clean(name), clean(email), clean(url));
         if let Some(e) = email.as_deref().filter(|e| !looks_like_email(e)) {
@@ -124,8 +128,7 @@ impl Organization {
     /// as a contact and every author's URL; named after the author when
     /// there is just one. `None` when no author has an email or a URL.
     pub fn from_authors(authors: &[String]) -> Option<Organization> {
-        let reachable: Vec<Person> =
-            authors.iter().map(|a| Person::parse(a)).filter(Person::has_contact).collect();
+        let reachable: Vec<Person> = authors.iter().map(|a| Person::parse(a)).filter(Person::has_contact).collect();
         if reachable.is_empty() {
             return None;
         }

@@ -147,8 +147,7 @@ impl MemoryTree {
         P: Into<String>,
         B: Into<Vec<u8>>,
     {
-        let files: BTreeMap<String, Vec<u8>> =
-            files.into_iter().map(|(p, b)| (p.into(), b.into())).collect();
+        let files: BTreeMap<String, Vec<u8>> = files.into_iter().map(|(p, b)| (p.into(), b.into())).collect();
         let names = files.keys().cloned().collect();
         MemoryTree { files, names }
     }
@@ -253,9 +252,9 @@ impl SourceTree for DiskTree {
 /// the same codes for every plug-in. A UTF-8 byte-order mark is dropped.
 pub fn read_text(tree: &dyn SourceTree, path: &str, plugin: &str) -> Result<String, Diagnostic> {
     let loc = Location::new(path, None);
-    let bytes = tree.read(path).map_err(|e| {
-        Diagnostic::error(&format!("{plugin}::read"), loc.clone(), format!("cannot read file: {e}"))
-    })?;
+    let bytes = tree
+        .read(path)
+        .map_err(|e| Diagnostic::error(&format!("{plugin}::read"), loc.clone(), format!("cannot read file: {e}")))?;
     text_from_bytes(bytes, path, plugin)
 }
 

@@ -85,12 +85,7 @@ impl fmt::Display for Purl {
 /// The parts of a purl string, for readers that start from one (vendor SBOMs).
 pub fn parse(purl: &str) -> Option<(String, Option<String>, String, Option<String>)> {
     let p: PackageUrl<'_> = purl.parse().ok()?;
-    Some((
-        p.ty().to_string(),
-        p.namespace().map(str::to_string),
-        p.name().to_string(),
-        p.version().map(str::to_string),
-    ))
+    Some((p.ty().to_string(), p.namespace().map(str::to_string), p.name().to_string(), p.version().map(str::to_string)))
 }
 
 #[cfg(test)]
@@ -123,7 +118,9 @@ mod tests {
     #[test]
     fn roundtrip_parse() {
         let (ty, ns, name, v) = parse("pkg:maven/org.apache/commons-lang3@3.14.0").unwrap();
-        assert_eq!((ty.as_str(), ns.as_deref(), name.as_str(), v.as_deref()),
-            ("maven", Some("org.apache"), "commons-lang3", Some("3.14.0")));
+        assert_eq!(
+            (ty.as_str(), ns.as_deref(), name.as_str(), v.as_deref()),
+            ("maven", Some("org.apache"), "commons-lang3", Some("3.14.0"))
+        );
     }
 }

@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::{bsi, license};
 use crate::model::{
     ConcludedLicense, DeclaredLicense, Diagnostic, Ecosystem, Hash, Inventory, Location, Scope, Source,
 };
 use crate::policy::{Outcome, Policy, Violation};
 use crate::risk::{Assessment, Finding, Level, ProjectVendor};
+use crate::{bsi, license};
 
 /// The major version of the report format; the schema's file name carries it.
 pub const REPORT_VERSION: &str = "1.0";
@@ -95,8 +95,7 @@ pub fn profile_section(inv: &Inventory, has_manufacturer: bool) -> ProfileSectio
     for g in &gaps {
         by_ref.entry(&g.bom_ref).or_default().push(g.field);
     }
-    let missing =
-        by_ref.into_iter().map(|(r, fields)| MissingEntry { bom_ref: r.to_string(), fields }).collect();
+    let missing = by_ref.into_iter().map(|(r, fields)| MissingEntry { bom_ref: r.to_string(), fields }).collect();
     ProfileSection { name: bsi::PROFILE, guideline: bsi::GUIDELINE, fields, missing }
 }
 

@@ -73,8 +73,7 @@ pub fn scan_tree(
 ) -> Inventory {
     let mut jobs: Vec<(usize, Unit)> = Vec::new();
     for (i, plugin) in plugins.iter().enumerate() {
-        let claimed: Vec<String> =
-            tree.files().iter().filter(|f| plugin.claims(f)).cloned().collect();
+        let claimed: Vec<String> = tree.files().iter().filter(|f| plugin.claims(f)).cloned().collect();
         if claimed.is_empty() {
             continue;
         }
@@ -206,4 +205,3 @@ pub fn merge<'a>(results: impl Iterator<Item = (&'a str, Parsed)>, options: &Sca
     inv.dependencies = edges;
     inv
 }
-

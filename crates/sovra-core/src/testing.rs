@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use crate::model::Inventory;
 use crate::plugin::Plugin;
-use crate::scan::{scan_path, NoProgress, ScanOptions};
+use crate::scan::{NoProgress, ScanOptions, scan_path};
 
 /// The shared real-world corpus beside the workspace (`../shared/corpus`), or
 /// `None` after printing a notice when it is absent (a fresh clone). CI sets

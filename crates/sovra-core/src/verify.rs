@@ -96,11 +96,7 @@ impl Key {
             let s = s.trim().to_lowercase();
             if ty == Some("pypi") { s.replace(['_', '.'], "-") } else { s }
         };
-        Key {
-            ty: ty.map(str::to_string),
-            namespace: namespace.map(fold).filter(|n| !n.is_empty()),
-            name: fold(name),
-        }
+        Key { ty: ty.map(str::to_string), namespace: namespace.map(fold).filter(|n| !n.is_empty()), name: fold(name) }
     }
 
     fn of_vendor(v: &VendorComponent) -> Key {
@@ -219,8 +215,7 @@ pub fn verify(doc: &Document, inv: &Inventory, options: &Options) -> Report {
     }
     let first_party: BTreeSet<Key> = inv.projects.iter().map(|p| Key::of_ours(&p.component)).collect();
     // A vendor entry without purl names no ecosystem: match it on the rest.
-    let untyped: BTreeMap<Key, Key> =
-        ours.keys().map(|k| (Key { ty: None, ..k.clone() }, k.clone())).collect();
+    let untyped: BTreeMap<Key, Key> = ours.keys().map(|k| (Key { ty: None, ..k.clone() }, k.clone())).collect();
 
     let mut theirs: BTreeMap<Key, Vec<&VendorComponent>> = BTreeMap::new();
     let mut differences = Vec::new();

@@ -8,9 +8,9 @@
 //! resolved; a DTD's `<!ENTITY>` declarations are ignored and references to
 //! them are kept verbatim with a warning.
 
+use crate::model::{Diagnostic, Location};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
-use crate::model::{Diagnostic, Location};
 
 /// Deepest element nesting accepted. Real POMs nest plugin configuration a
 /// dozen levels deep; hundreds of levels are an attack, not a build file.
@@ -78,18 +78,16 @@ impl Lines {
 /// verbatim (undefined entities). `Err` says why the document is not usable XML.
 pub fn parse(text: &str, path: &str, plugin: &str) -> Result<(Element, Vec<Diagnostic>), Diagnostic> {
     let lines = Lines::new(text);
-    let err = |line: u32, msg: String| {
-        Diagnostic::error(&format!("{plugin}::xml"), Location::new(path, Some(line)), msg)
-    };
+    let err =
+        |line: u32, msg: String| Diagnostic::error(&format!("{plugin}::xml"), Location::new(path, Some(line)), msg);
     let mut warnings = Vec::new();
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     loop {
         let start = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| {
-            err(lines.line(reader.error_position()), format!("malformed XML: {e}"))
-        })?;
+        let event =
+            reader.read_event().map_err(|e| err(lines.line(reader.error_position()), format!("malformed XML: {e}")))?;
         let line = lines.line(start);
         match event {
             Event::Start(_) | Event::Empty(_) if root.is_some() => {
@@ -214,7 +212,9 @@ mod tests {
 
     #[test]
     fn builds_tree_with_lines_text_and_attributes() {
-        let root = ok("<?xml version=\"1.0\"?>\n<p:a xmlns:p=\"u\">\n  <b x=\"1&amp;2\">t&lt;<![CDATA[c]]>&#65;</b>\n  <c/>\n</p:a>\n");
+        let root = ok(
+            "<?xml version=\"1.0\"?>\n<p:a xmlns:p=\"u\">\n  <b x=\"1&amp;2\">t&lt;<![CDATA[c]]>&#65;</b>\n  <c/>\n</p:a>\n",
+        );
         assert_eq!(root.name, "a");
         let b = root.child("b").unwrap();
         assert_eq!((b.line, b.text.as_str(), b.attr("x")), (3, "t<cA", Some("1&2")));

@@ -20,9 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sovra_core::plugin::{join_rel, parent_dir};
-use sovra_core::{
-    Completeness, Component, Diagnostic, Ecosystem, Location, Parsed, Project, Severity, Source,
-};
+use sovra_core::{Completeness, Component, Diagnostic, Ecosystem, Location, Parsed, Project, Severity, Source};
 
 use crate::gosum::Sums;
 use crate::modfile::{ModFile, Replace, Target};
@@ -67,17 +65,11 @@ pub fn resolve(modules: &[Module], work: Option<&Workspace>) -> Parsed {
     let mut out = Out::default();
     let workspace: BTreeMap<&str, String> = modules
         .iter()
-        .filter_map(|m| {
-            m.file
-                .module
-                .as_ref()
-                .map(|(p, _)| (p.as_str(), project_ref(&m.gomod_path)))
-        })
+        .filter_map(|m| m.file.module.as_ref().map(|(p, _)| (p.as_str(), project_ref(&m.gomod_path))))
         .collect();
     let mut used_by_all: BTreeSet<(String, String)> = BTreeSet::new();
     for m in modules {
-        out.projects
-            .insert(project_ref(&m.gomod_path), module_project(m));
+        out.projects.insert(project_ref(&m.gomod_path), module_project(m));
         let used = resolve_module(m, work, &workspace, &mut out);
         if let Some((sum_path, sums)) = &m.sum {
             report_sum_only(sum_path, sums, &used, &mut out.diagnostics);
@@ -95,11 +87,7 @@ pub fn resolve(modules: &[Module], work: Option<&Workspace>) -> Parsed {
         }
         used_by_all.extend(used);
     }
-    if let Some(Workspace {
-        sum: Some((sum_path, sums)),
-        ..
-    }) = work
-    {
+    if let Some(Workspace { sum: Some((sum_path, sums)), .. }) = work {
         report_sum_only(sum_path, sums, &used_by_all, &mut out.diagnostics);
     }
     let completeness = if modules.iter().all(|m| m.file.lists_all_requirements()) {
@@ -114,9 +102,7 @@ pub fn resolve(modules: &[Module], work: Option<&Workspace>) -> Parsed {
             .into_values()
             .map(|mut c| {
                 if !c.direct {
-                    c.component
-                        .properties
-                        .insert("sovra:go:indirect".into(), "true".into());
+                    c.component.properties.insert("sovra:go:indirect".into(), "true".into());
                 }
                 c.component
             })
@@ -147,25 +133,15 @@ fn module_project(m: &Module) -> Project {
     let props = [
         ("sovra:go:go-version", f.go.clone()),
         ("sovra:go:toolchain", f.toolchain.clone()),
-        (
-            "sovra:go:exclude",
-            (!f.excludes.is_empty()).then(|| f.excludes.join(", ")),
-        ),
-        (
-            "sovra:go:retract",
-            (!f.retracts.is_empty()).then(|| f.retracts.join(", ")),
-        ),
+        ("sovra:go:exclude", (!f.excludes.is_empty()).then(|| f.excludes.join(", "))),
+        ("sovra:go:retract", (!f.retracts.is_empty()).then(|| f.retracts.join(", "))),
     ];
     for (k, v) in props {
         if let Some(v) = v {
             c.properties.insert(k.into(), v);
         }
     }
-    Project {
-        bom_ref: project_ref(&m.gomod_path),
-        component: c,
-        manifest: Location::new(&m.gomod_path, line),
-    }
+    Project { bom_ref: project_ref(&m.gomod_path), component: c, manifest: Location::new(&m.gomod_path, line) }
 }
 
 /// The replacement that applies to `path@version`, and the file that states it.
@@ -180,12 +156,7 @@ fn find_replace<'a>(
     let in_file = |reps: &'a [Replace]| {
         let matching = |exact: bool| {
             reps.iter().find(|r| {
-                r.old == path
-                    && if exact {
-                        r.old_version.as_deref() == Some(version)
-                    } else {
-                        r.old_version.is_none()
-                    }
+                r.old == path && if exact { r.old_version.as_deref() == Some(version) } else { r.old_version.is_none() }
             })
         };
         matching(true).or_else(|| matching(false))
@@ -230,10 +201,7 @@ fn resolve_module(
         let entry = out
             .components
             .entry(purl.clone())
-            .or_insert_with(|| Collected {
-                component: new_component(&path, &version, &purl),
-                direct: false,
-            });
+            .or_insert_with(|| Collected { component: new_component(&path, &version, &purl), direct: false });
         entry.direct |= !r.indirect;
         let c = &mut entry.component;
         c.locations.push(Location::new(&m.gomod_path, Some(r.line)));
@@ -245,10 +213,8 @@ fn resolve_module(
             c.properties.insert("sovra:go:replaces".into(), old);
         }
         let sums = [m.sum.as_ref(), work.and_then(|w| w.sum.as_ref())];
-        let found = sums
-            .into_iter()
-            .flatten()
-            .find_map(|(p, s)| s.get(&(path.clone(), version.clone())).map(|e| (p, e)));
+        let found =
+            sums.into_iter().flatten().find_map(|(p, s)| s.get(&(path.clone(), version.clone())).map(|e| (p, e)));
         match found {
             Some((sum_path, e)) => {
                 c.locations.push(Location::new(sum_path, Some(e.line)));
@@ -262,9 +228,7 @@ fn resolve_module(
             None if m.sum.is_some() => out.diagnostics.push(Diagnostic::warning(
                 "go::missing-sum",
                 Location::new(&m.gomod_path, Some(r.line)),
-                format!(
-                    "{path}@{version} has no go.sum entry: Go would refuse to build it unverified"
-                ),
+                format!("{path}@{version} has no go.sum entry: Go would refuse to build it unverified"),
             )),
             None => {}
         }
@@ -292,11 +256,7 @@ fn new_component(path: &str, version: &str, purl: &str) -> Component {
 
 /// A `replace` to a directory: first-party code, a project of its own.
 fn local_project(old: &str, dir: &str, rep: &Replace, file: &str, out: &mut Out) -> String {
-    let joined = if dir.starts_with('/') {
-        None
-    } else {
-        join_rel(parent_dir(file), dir)
-    };
+    let joined = if dir.starts_with('/') { None } else { join_rel(parent_dir(file), dir) };
     let gomod = match &joined {
         Some(j) if j.is_empty() => "go.mod".to_string(),
         Some(j) => format!("{j}/go.mod"),
@@ -315,17 +275,10 @@ fn local_project(old: &str, dir: &str, rep: &Replace, file: &str, out: &mut Out)
         let mut c = Component::new(Ecosystem::Golang, ns, name, "");
         c.purl = golang_purl(old, None);
         c.scope = None;
-        c.source = Source::Path {
-            path: dir.to_string(),
-        };
+        c.source = Source::Path { path: dir.to_string() };
         c.locations.push(Location::new(file, Some(rep.line)));
-        c.properties
-            .insert("sovra:go:local-replace".into(), format!("{old} => {dir}"));
-        Project {
-            bom_ref: bom_ref.clone(),
-            component: c,
-            manifest: Location::new(&gomod, None),
-        }
+        c.properties.insert("sovra:go:local-replace".into(), format!("{old} => {dir}"));
+        Project { bom_ref: bom_ref.clone(), component: c, manifest: Location::new(&gomod, None) }
     });
     bom_ref
 }
@@ -335,12 +288,7 @@ fn attach_tools(tools: &[String], resolved: &[(String, String)], out: &mut Out) 
     for tool in tools {
         let owner = resolved
             .iter()
-            .filter(|(p, _)| {
-                tool == p
-                    || tool
-                        .strip_prefix(p.as_str())
-                        .is_some_and(|r| r.starts_with('/'))
-            })
+            .filter(|(p, _)| tool == p || tool.strip_prefix(p.as_str()).is_some_and(|r| r.starts_with('/')))
             .max_by_key(|(p, _)| p.len());
         if let Some(c) = owner.and_then(|(_, purl)| out.components.get_mut(purl)) {
             let props = &mut c.component.properties;
@@ -355,12 +303,7 @@ fn attach_tools(tools: &[String], resolved: &[(String, String)], out: &mut Out) 
     }
 }
 
-fn report_sum_only(
-    sum_path: &str,
-    sums: &Sums,
-    used: &BTreeSet<(String, String)>,
-    diags: &mut Vec<Diagnostic>,
-) {
+fn report_sum_only(sum_path: &str, sums: &Sums, used: &BTreeSet<(String, String)>, diags: &mut Vec<Diagnostic>) {
     let left_out = sums.keys().filter(|k| !used.contains(*k)).count();
     if left_out > 0 {
         diags.push(Diagnostic::new(
@@ -378,10 +321,7 @@ fn report_sum_only(
 /// A go.sum with no go.mod beside it: the modules whose content was downloaded
 /// (a content hash line) are the best evidence of what was built.
 pub fn from_sum_only(path: &str, sums: &Sums) -> Parsed {
-    let mut parsed = Parsed {
-        completeness: Completeness::Incomplete,
-        ..Parsed::default()
-    };
+    let mut parsed = Parsed { completeness: Completeness::Incomplete, ..Parsed::default() };
     let mut used = BTreeSet::new();
     for ((module, version), e) in sums {
         let Some(h) = &e.content else { continue };

@@ -98,12 +98,15 @@ example.com/local
 
     #[test]
     fn modules_and_replacements() {
-        assert_eq!(parse_modules_txt(MODULES), vec![
-            ("github.com/pkg/errors", vec![("github.com/pkg/errors", "v0.9.1")]),
-            ("golang.org/x/text", vec![("golang.org/x/text", "v0.3.0"), ("golang.org/x/text", "v0.3.8")]),
-            ("example.com/nover", vec![("example.com/other", "v1.2.0")]),
-            ("../../escape", vec![("../../escape", "v1.0.0")]),
-        ]);
+        assert_eq!(
+            parse_modules_txt(MODULES),
+            vec![
+                ("github.com/pkg/errors", vec![("github.com/pkg/errors", "v0.9.1")]),
+                ("golang.org/x/text", vec![("golang.org/x/text", "v0.3.0"), ("golang.org/x/text", "v0.3.8")]),
+                ("example.com/nover", vec![("example.com/other", "v1.2.0")]),
+                ("../../escape", vec![("../../escape", "v1.0.0")]),
+            ]
+        );
     }
 
     #[test]
@@ -116,14 +119,20 @@ example.com/local
             ("vendor/golang.org/x/text/PATENTS", "p"),
         ]);
         let found = installed(&tree, &[String::new()]);
-        let got: Vec<(&str, Vec<&str>)> =
-            found.packages.iter().map(|p| (p.purl.as_str(), p.license_files.iter().map(String::as_str).collect())).collect();
-        assert_eq!(got, vec![
-            ("pkg:golang/github.com/pkg/errors@v0.9.1", vec!["vendor/github.com/pkg/errors/LICENSE"]),
-            ("pkg:golang/golang.org/x/text@v0.3.0", vec!["vendor/golang.org/x/text/LICENSE"]),
-            ("pkg:golang/golang.org/x/text@v0.3.8", vec!["vendor/golang.org/x/text/LICENSE"]),
-            ("pkg:golang/example.com/other@v1.2.0", vec![]),
-        ]);
+        let got: Vec<(&str, Vec<&str>)> = found
+            .packages
+            .iter()
+            .map(|p| (p.purl.as_str(), p.license_files.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("pkg:golang/github.com/pkg/errors@v0.9.1", vec!["vendor/github.com/pkg/errors/LICENSE"]),
+                ("pkg:golang/golang.org/x/text@v0.3.0", vec!["vendor/golang.org/x/text/LICENSE"]),
+                ("pkg:golang/golang.org/x/text@v0.3.8", vec!["vendor/golang.org/x/text/LICENSE"]),
+                ("pkg:golang/example.com/other@v1.2.0", vec![]),
+            ]
+        );
         let broken = installed(&MemoryTree::new([("vendor/modules.txt", "\0")]), &[String::new()]);
         assert_eq!(broken.diagnostics[0].code, "go::binary");
     }

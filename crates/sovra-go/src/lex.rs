@@ -41,8 +41,7 @@ pub fn directives(text: &str, path: &str) -> (Vec<Directive>, Vec<Diagnostic>) {
     let mut block: Option<(String, u32)> = None;
     for (i, raw) in text.lines().enumerate() {
         let line = i as u32 + 1;
-        let syntax =
-            |msg: String| Diagnostic::error("go::syntax", Location::new(path, Some(line)), msg);
+        let syntax = |msg: String| Diagnostic::error("go::syntax", Location::new(path, Some(line)), msg);
         let (toks, comment) = match tokenize(raw) {
             Ok(t) => t,
             Err(msg) => {
@@ -55,43 +54,26 @@ pub fn directives(text: &str, path: &str) -> (Vec<Directive>, Vec<Diagnostic>) {
             if toks == [Tok::Punct(")")] {
                 block = None;
             } else if toks.iter().any(|t| matches!(t, Tok::Punct("(" | ")"))) {
-                diags.push(syntax(format!(
-                    "unexpected parenthesis inside a `{verb}` block"
-                )));
+                diags.push(syntax(format!("unexpected parenthesis inside a `{verb}` block")));
             } else {
                 let args = toks.into_iter().map(Tok::text).collect();
-                out.push(Directive {
-                    verb: verb.clone(),
-                    args,
-                    comment,
-                    line,
-                });
+                out.push(Directive { verb: verb.clone(), args, comment, line });
             }
             continue;
         }
         let Tok::Word(verb) = first.clone() else {
-            diags.push(syntax(format!(
-                "expected a directive, found `{}`",
-                first.clone().text()
-            )));
+            diags.push(syntax(format!("expected a directive, found `{}`", first.clone().text())));
             continue;
         };
         match &toks[1..] {
             [Tok::Punct("(")] => block = Some((verb, line)),
             [Tok::Punct("("), Tok::Punct(")")] => {}
             rest if rest.iter().any(|t| matches!(t, Tok::Punct("(" | ")"))) => {
-                diags.push(syntax(format!(
-                    "misplaced parenthesis in `{verb}` directive"
-                )));
+                diags.push(syntax(format!("misplaced parenthesis in `{verb}` directive")));
             }
             rest => {
                 let args = rest.iter().cloned().map(Tok::text).collect();
-                out.push(Directive {
-                    verb,
-                    args,
-                    comment,
-                    line,
-                });
+                out.push(Directive { verb, args, comment, line });
             }
         }
     }
@@ -186,23 +168,13 @@ mod tests {
     fn args(text: &str) -> Vec<(String, Vec<String>, Option<String>, u32)> {
         let (d, diags) = directives(text, "go.mod");
         assert!(diags.is_empty(), "{diags:?}");
-        d.into_iter()
-            .map(|d| (d.verb, d.args, d.comment, d.line))
-            .collect()
+        d.into_iter().map(|d| (d.verb, d.args, d.comment, d.line)).collect()
     }
 
     #[test]
     fn blocks_repeat_the_verb_and_keep_comments() {
         let got = args("require (\n\ta v1 // indirect\n\t\"b c\" v2\n)\nreplace x=>y v3\n");
-        assert_eq!(
-            got[0],
-            (
-                "require".into(),
-                vec!["a".into(), "v1".into()],
-                Some("indirect".into()),
-                2
-            )
-        );
+        assert_eq!(got[0], ("require".into(), vec!["a".into(), "v1".into()], Some("indirect".into()), 2));
         assert_eq!(got[1].1, vec!["b c".to_string(), "v2".to_string()]);
         assert_eq!(got[2].1, vec!["x", "=>", "y", "v3"]);
     }
@@ -217,10 +189,7 @@ mod tests {
     #[test]
     fn open_block_and_bad_strings_are_reported_with_lines() {
         let (_, d) = directives("module m\nrequire (\n\ta v1\n", "x/go.mod");
-        assert_eq!(
-            (d[0].code.as_str(), d[0].location.line),
-            ("go::syntax", Some(2))
-        );
+        assert_eq!((d[0].code.as_str(), d[0].location.line), ("go::syntax", Some(2)));
         let (_, d) = directives("module \"m\n", "go.mod");
         assert_eq!(d[0].location.line, Some(1));
         let (_, d) = directives("require a v1 )\n", "go.mod");

@@ -54,10 +54,7 @@ impl Plugin for GoPlugin {
     }
 
     fn claims(&self, path: &str) -> bool {
-        matches!(
-            file_name(path),
-            "go.mod" | "go.sum" | "go.work" | "go.work.sum"
-        )
+        matches!(file_name(path), "go.mod" | "go.sum" | "go.work" | "go.work.sum")
     }
 
     fn units(&self, claimed: &[String], tree: &dyn SourceTree) -> Vec<Unit> {
@@ -101,10 +98,7 @@ impl Plugin for GoPlugin {
             }
             units.push(unit);
         }
-        for sum in claimed
-            .iter()
-            .filter(|p| matches!(file_name(p), "go.sum" | "go.work.sum"))
-        {
+        for sum in claimed.iter().filter(|p| matches!(file_name(p), "go.sum" | "go.work.sum")) {
             if !taken.contains(sum) {
                 units.push(Unit::new(sum.clone(), "go.sum"));
             }
@@ -146,11 +140,7 @@ fn sibling(path: &str, name: &str) -> String {
 
 /// `name` in the (relative, possibly empty) directory `dir`.
 fn in_dir(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
 }
 
 fn with_diagnostics(mut p: Parsed, mut diags: Vec<Diagnostic>) -> Parsed {
@@ -206,11 +196,7 @@ fn read_module(
     let (file, d) = parse_mod_file(&text, gomod, FileKind::GoMod);
     diags.extend(d);
     let sum = read_sums(&sibling(gomod, "go.sum"), tree, diags, files);
-    Some(Module {
-        gomod_path: gomod.to_string(),
-        file,
-        sum,
-    })
+    Some(Module { gomod_path: gomod.to_string(), file, sum })
 }
 
 fn read_workspace(work: &str, tree: &dyn SourceTree, files: &mut Vec<String>) -> Parsed {
@@ -227,21 +213,12 @@ fn read_workspace(work: &str, tree: &dyn SourceTree, files: &mut Vec<String>) ->
             other => diags.push(Diagnostic::error(
                 "go::missing-module",
                 Location::new(work, Some(*line)),
-                format!(
-                    "`use {dir}`: no go.mod at {}",
-                    other
-                        .as_deref()
-                        .unwrap_or("a path outside the scanned tree")
-                ),
+                format!("`use {dir}`: no go.mod at {}", other.as_deref().unwrap_or("a path outside the scanned tree")),
             )),
         }
     }
     let sum = read_sums(&sibling(work, "go.work.sum"), tree, &mut diags, files);
-    let ws = Workspace {
-        path: work.to_string(),
-        file,
-        sum,
-    };
+    let ws = Workspace { path: work.to_string(), file, sum };
     with_diagnostics(build::resolve(&modules, Some(&ws)), diags)
 }
 
@@ -254,10 +231,6 @@ pub fn parse_module(gomod: &str, gomod_path: &str, gosum: Option<&str>) -> Parse
         diags.extend(d);
         (path, sums)
     });
-    let module = Module {
-        gomod_path: gomod_path.to_string(),
-        file,
-        sum,
-    };
+    let module = Module { gomod_path: gomod_path.to_string(), file, sum };
     with_diagnostics(build::resolve(&[module], None), diags)
 }

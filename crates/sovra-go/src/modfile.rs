@@ -65,9 +65,7 @@ impl ModFile {
     /// every indirect requirement; before, and when `go` is absent, which Go
     /// reads as 1.16, they may be missing).
     pub fn lists_all_requirements(&self) -> bool {
-        self.go
-            .as_deref()
-            .is_some_and(|v| go_version_at_least(v, 1, 17))
+        self.go.as_deref().is_some_and(|v| go_version_at_least(v, 1, 17))
     }
 }
 
@@ -97,11 +95,7 @@ pub fn parse_mod_file(text: &str, path: &str, kind: FileKind) -> (ModFile, Vec<D
         }
     }
     if kind == FileKind::GoMod && m.module.is_none() {
-        diags.push(Diagnostic::error(
-            "go::no-module",
-            Location::new(path, None),
-            "go.mod has no `module` directive",
-        ));
+        diags.push(Diagnostic::error("go::no-module", Location::new(path, None), "go.mod has no `module` directive"));
     }
     (m, diags)
 }
@@ -122,24 +116,13 @@ fn apply(m: &mut ModFile, d: &Directive, kind: FileKind) -> Result<(), String> {
         ("toolchain", _) => m.toolchain = Some(one()?),
         ("require", FileKind::GoMod) => {
             let [path, version] = args.as_slice() else {
-                return Err(format!(
-                    "expected `path version`, found {} arguments",
-                    args.len()
-                ));
+                return Err(format!("expected `path version`, found {} arguments", args.len()));
             };
             check_path(path)?;
             check_version(version)?;
             // cmd/go's own test: the comment is `indirect` or starts with `indirect;`.
-            let indirect = d
-                .comment
-                .as_deref()
-                .is_some_and(|c| c == "indirect" || c.starts_with("indirect;"));
-            m.requires.push(Require {
-                path: path.to_string(),
-                version: version.to_string(),
-                indirect,
-                line: d.line,
-            });
+            let indirect = d.comment.as_deref().is_some_and(|c| c == "indirect" || c.starts_with("indirect;"));
+            m.requires.push(Require { path: path.to_string(), version: version.to_string(), indirect, line: d.line });
         }
         ("exclude", FileKind::GoMod) => {
             let [path, version] = args.as_slice() else {
@@ -152,12 +135,7 @@ fn apply(m: &mut ModFile, d: &Directive, kind: FileKind) -> Result<(), String> {
             if args.is_empty() {
                 return Err("expected a version or a version interval".into());
             }
-            m.retracts.push(
-                args.join(" ")
-                    .replace("[ ", "[")
-                    .replace(" ]", "]")
-                    .replace(" ,", ","),
-            );
+            m.retracts.push(args.join(" ").replace("[ ", "[").replace(" ]", "]").replace(" ,", ","));
         }
         ("tool", FileKind::GoMod) => m.tools.push(one()?),
         ("replace", _) => m.replaces.push(replace(&args, d.line)?),
@@ -184,25 +162,15 @@ fn replace(args: &[&str], line: u32) -> Result<Replace, String> {
     let target = match right {
         [p, v] => {
             check_version(v)?;
-            Target::Module {
-                path: p.to_string(),
-                version: v.to_string(),
-            }
+            Target::Module { path: p.to_string(), version: v.to_string() }
         }
         [p] if is_local_path(p) => Target::Local(p.to_string()),
         [p] => {
-            return Err(format!(
-                "replacement `{p}` has no version and is not a directory path (./ ../ or absolute)"
-            ));
+            return Err(format!("replacement `{p}` has no version and is not a directory path (./ ../ or absolute)"));
         }
         _ => return Err("expected `path [version]` after `=>`".into()),
     };
-    Ok(Replace {
-        old,
-        old_version,
-        target,
-        line,
-    })
+    Ok(Replace { old, old_version, target, line })
 }
 
 /// The Go rule for a version-less replacement: a directory, rooted or starting with `./` or `../`.
@@ -215,10 +183,7 @@ fn is_local_path(p: &str) -> bool {
         || p.starts_with('/')
         || p.starts_with(".\\")
         || p.starts_with("..\\")
-        || (b.len() > 2
-            && b[0].is_ascii_alphabetic()
-            && b[1] == b':'
-            && (b[2] == b'\\' || b[2] == b'/'))
+        || (b.len() > 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && (b[2] == b'\\' || b[2] == b'/'))
 }
 
 fn check_path(p: &str) -> Result<(), String> {
@@ -234,13 +199,8 @@ fn check_version(v: &str) -> Result<(), String> {
     let ok = v.len() > 1
         && v.starts_with('v')
         && v[1..].starts_with(|c: char| c.is_ascii_digit())
-        && v.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-+".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("`{v}` is not a module version"))
-    }
+        && v.bytes().all(|b| b.is_ascii_alphanumeric() || b".-+".contains(&b));
+    if ok { Ok(()) } else { Err(format!("`{v}` is not a module version")) }
 }
 
 #[cfg(test)]
@@ -267,19 +227,12 @@ mod tests {
         assert_eq!(m.replaces[0].old_version, None);
         assert_eq!(m.replaces[1].target, Target::Local("../a".into()));
         assert_eq!(d.len(), 1);
-        assert_eq!(
-            (d[0].code.as_str(), d[0].location.line),
-            ("go::bad-directive", Some(5))
-        );
+        assert_eq!((d[0].code.as_str(), d[0].location.line), ("go::bad-directive", Some(5)));
     }
 
     #[test]
     fn verbs_are_checked_per_file_kind() {
-        let (m, d) = parse_mod_file(
-            "go 1.22\nuse ./a\nrequire x v1.0.0\n",
-            "go.work",
-            FileKind::GoWork,
-        );
+        let (m, d) = parse_mod_file("go 1.22\nuse ./a\nrequire x v1.0.0\n", "go.work", FileKind::GoWork);
         assert_eq!(m.uses, vec![("./a".to_string(), 2)]);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].location.line, Some(3));

@@ -64,11 +64,7 @@ pub fn golang_purl(module: &str, version: Option<&str>) -> String {
 /// The module zip on the default proxy (`GOPROXY=https://proxy.golang.org`),
 /// with capitals escaped as the proxy protocol requires.
 pub fn proxy_zip_url(module: &str, version: &str) -> String {
-    format!(
-        "https://proxy.golang.org/{}/@v/{}.zip",
-        proxy_escape(module),
-        proxy_escape(version)
-    )
+    format!("https://proxy.golang.org/{}/@v/{}.zip", proxy_escape(module), proxy_escape(version))
 }
 
 /// The module proxy protocol's case encoding: `A` -> `!a`, so that paths
@@ -92,22 +88,13 @@ mod tests {
 
     #[test]
     fn purls_keep_case_v_prefix_and_encode_plus() {
+        assert_eq!(golang_purl("github.com/spf13/cobra", Some("v1.8.0")), "pkg:golang/github.com/spf13/cobra@v1.8.0");
         assert_eq!(
-            golang_purl("github.com/spf13/cobra", Some("v1.8.0")),
-            "pkg:golang/github.com/spf13/cobra@v1.8.0"
-        );
-        assert_eq!(
-            golang_purl(
-                "github.com/Azure/go-autorest/v14",
-                Some("v14.2.0+incompatible")
-            ),
+            golang_purl("github.com/Azure/go-autorest/v14", Some("v14.2.0+incompatible")),
             "pkg:golang/github.com/Azure/go-autorest/v14@v14.2.0%2Bincompatible"
         );
         assert_eq!(golang_purl("compliance", None), "pkg:golang/compliance");
-        assert_eq!(
-            split_path("go.yaml.in/yaml/v3"),
-            (Some("go.yaml.in/yaml"), "v3")
-        );
+        assert_eq!(split_path("go.yaml.in/yaml/v3"), (Some("go.yaml.in/yaml"), "v3"));
     }
 
     #[test]

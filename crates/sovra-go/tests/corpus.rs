@@ -18,17 +18,9 @@ fn scan(project: &str) -> Option<Inventory> {
 
 /// `(file, message)` of the info diagnostics with `code`; fails on any warning or error.
 fn infos<'a>(inv: &'a Inventory, code: &str) -> Vec<(&'a str, &'a str)> {
-    let bad: Vec<_> = inv
-        .diagnostics
-        .iter()
-        .filter(|d| d.severity != Severity::Info)
-        .collect();
+    let bad: Vec<_> = inv.diagnostics.iter().filter(|d| d.severity != Severity::Info).collect();
     assert!(bad.is_empty(), "{bad:?}");
-    inv.diagnostics
-        .iter()
-        .filter(|d| d.code == code)
-        .map(|d| (d.location.file.as_str(), d.message.as_str()))
-        .collect()
+    inv.diagnostics.iter().filter(|d| d.code == code).map(|d| (d.location.file.as_str(), d.message.as_str())).collect()
 }
 
 #[test]
@@ -53,11 +45,7 @@ fn cobra() {
     assert_eq!(infos(&inv, "go::old-go-version").len(), 1);
     assert_eq!(inv.completeness["go.mod"], Completeness::Incomplete);
     assert_eq!(inv.dependencies["sovra:project:go.mod"].len(), 4);
-    assert!(
-        inv.components
-            .iter()
-            .all(|c| c.hashes.is_empty() && c.properties.contains_key("sovra:go:h1"))
-    );
+    assert!(inv.components.iter().all(|c| c.hashes.is_empty() && c.properties.contains_key("sovra:go:h1")));
 }
 
 #[test]
@@ -73,19 +61,10 @@ fn prometheus_workspace() {
     // module versions appear only in go.sum files.
     assert_eq!(inv.components.len(), 334);
     assert_eq!(inv.projects.len(), 5);
-    assert!(
-        inv.component("pkg:golang/github.com/Azure/azure-sdk-for-go/sdk/azcore@v1.22.0")
-            .is_some()
-    );
+    assert!(inv.component("pkg:golang/github.com/Azure/azure-sdk-for-go/sdk/azcore@v1.22.0").is_some());
     // Two modules pin different versions of the same module: both are listed.
-    assert!(
-        inv.component("pkg:golang/github.com/aws/aws-sdk-go-v2@v1.43.4")
-            .is_some()
-    );
-    assert!(
-        inv.component("pkg:golang/github.com/aws/aws-sdk-go-v2@v1.43.0")
-            .is_some()
-    );
+    assert!(inv.component("pkg:golang/github.com/aws/aws-sdk-go-v2@v1.43.4").is_some());
+    assert!(inv.component("pkg:golang/github.com/aws/aws-sdk-go-v2@v1.43.0").is_some());
     // The root module requires all 250 of its go.mod entries.
     assert_eq!(inv.dependencies["sovra:project:go.mod"].len(), 250);
     // compliance requires prometheus itself, which the workspace provides.
@@ -93,15 +72,7 @@ fn prometheus_workspace() {
 
     let mut sum_only: Vec<(&str, usize)> = infos(&inv, "go::sum-only")
         .into_iter()
-        .map(|(f, m)| {
-            (
-                f,
-                m.split(' ')
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .unwrap_or(0),
-            )
-        })
+        .map(|(f, m)| (f, m.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0)))
         .collect();
     sum_only.sort();
     assert_eq!(
@@ -114,14 +85,7 @@ fn prometheus_workspace() {
             ("web/ui/mantine-ui/src/promql/tools/go.sum", 56),
         ]
     );
-    assert_eq!(
-        inv.completeness["go.work"],
-        Completeness::IncompleteFirstPartyOnly
-    );
-    let indirect = inv
-        .components
-        .iter()
-        .filter(|c| c.properties.contains_key("sovra:go:indirect"))
-        .count();
+    assert_eq!(inv.completeness["go.work"], Completeness::IncompleteFirstPartyOnly);
+    let indirect = inv.components.iter().filter(|c| c.properties.contains_key("sovra:go:indirect")).count();
     assert!(indirect > 150 && indirect < 334, "{indirect}");
 }

@@ -20,11 +20,7 @@ fn deps<'a>(inv: &'a Inventory, from: &str) -> Vec<&'a str> {
 }
 
 fn prop<'a>(inv: &'a Inventory, purl: &str, key: &str) -> Option<&'a str> {
-    inv.component(purl)
-        .unwrap_or_else(|| panic!("no {purl}"))
-        .properties
-        .get(key)
-        .map(String::as_str)
+    inv.component(purl).unwrap_or_else(|| panic!("no {purl}")).properties.get(key).map(String::as_str)
 }
 
 /// The diagnostics as (severity, code, file, line), sorted.
@@ -32,14 +28,7 @@ fn codes(inv: &Inventory) -> Vec<(Severity, &str, &str, Option<u32>)> {
     let mut v: Vec<_> = inv
         .diagnostics
         .iter()
-        .map(|d| {
-            (
-                d.severity,
-                d.code.as_str(),
-                d.location.file.as_str(),
-                d.location.line,
-            )
-        })
+        .map(|d| (d.severity, d.code.as_str(), d.location.file.as_str(), d.location.line))
         .collect();
     v.sort();
     v
@@ -63,10 +52,7 @@ fn every_go_mod_directive() {
     );
     // The local replace target is first-party, and the same project as lib/go.mod's own.
     let refs: Vec<&str> = inv.projects.iter().map(|p| p.bom_ref.as_str()).collect();
-    assert_eq!(
-        refs,
-        vec!["sovra:project:app/go.mod", "sovra:project:lib/go.mod"]
-    );
+    assert_eq!(refs, vec!["sovra:project:app/go.mod", "sovra:project:lib/go.mod"]);
     assert_eq!(inv.projects[0].component.purl, "pkg:golang/example.com/app");
     assert_eq!(inv.projects[1].component.purl, "pkg:golang/example.com/lib");
 
@@ -77,86 +63,38 @@ fn every_go_mod_directive() {
     assert!(deps(&inv, "pkg:golang/github.com/spf13/cobra@v1.8.0").is_empty());
 
     // Replacements: version-less (every version) and exact.
+    assert_eq!(prop(&inv, "pkg:golang/example.com/fork@v1.2.0", "sovra:go:replaces"), Some("example.com/old"));
     assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/example.com/fork@v1.2.0",
-            "sovra:go:replaces"
-        ),
-        Some("example.com/old")
-    );
-    assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/github.com/go-yaml/yaml/v3@v3.0.2",
-            "sovra:go:replaces"
-        ),
+        prop(&inv, "pkg:golang/github.com/go-yaml/yaml/v3@v3.0.2", "sovra:go:replaces"),
         Some("gopkg.in/yaml.v3@v3.0.1")
     );
     // `// indirect` and `// indirect; reason` are indirect, still Required.
-    let docker = inv
-        .component("pkg:golang/github.com/docker/docker@v24.0.7%2Bincompatible")
-        .unwrap();
-    assert_eq!(
-        docker
-            .properties
-            .get("sovra:go:indirect")
-            .map(String::as_str),
-        Some("true")
-    );
+    let docker = inv.component("pkg:golang/github.com/docker/docker@v24.0.7%2Bincompatible").unwrap();
+    assert_eq!(docker.properties.get("sovra:go:indirect").map(String::as_str), Some("true"));
     assert_eq!(docker.scope, Some(sovra_core::Scope::Required));
+    assert_eq!(prop(&inv, "pkg:golang/golang.org/x/tools@v0.17.0", "sovra:go:indirect"), Some("true"));
+    assert_eq!(prop(&inv, "pkg:golang/github.com/spf13/cobra@v1.8.0", "sovra:go:indirect"), None);
     assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/golang.org/x/tools@v0.17.0",
-            "sovra:go:indirect"
-        ),
-        Some("true")
-    );
-    assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/github.com/spf13/cobra@v1.8.0",
-            "sovra:go:indirect"
-        ),
-        None
-    );
-    assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/golang.org/x/tools@v0.17.0",
-            "sovra:go:tool"
-        ),
+        prop(&inv, "pkg:golang/golang.org/x/tools@v0.17.0", "sovra:go:tool"),
         Some("golang.org/x/tools/cmd/stringer")
     );
 
     // h1: checksums are properties, never file hashes.
-    let cobra = inv
-        .component("pkg:golang/github.com/spf13/cobra@v1.8.0")
-        .unwrap();
+    let cobra = inv.component("pkg:golang/github.com/spf13/cobra@v1.8.0").unwrap();
     assert!(cobra.hashes.is_empty());
     assert_eq!(
         cobra.properties.get("sovra:go:h1").map(String::as_str),
         Some("h1:7aJaZx1B85qltLMc546zn58BxxfZdR/W22ej9CFoEf0=")
     );
     assert_eq!(
-        cobra
-            .properties
-            .get("sovra:go:h1-go.mod")
-            .map(String::as_str),
+        cobra.properties.get("sovra:go:h1-go.mod").map(String::as_str),
         Some("h1:WXLWApfZ71AjXPya3WOlMsY9yMs7YeiHhFVlGLyhkCo=")
     );
     let at: Vec<String> = cobra.locations.iter().map(ToString::to_string).collect();
     assert_eq!(at, vec!["app/go.mod:10", "app/go.sum:12"]);
+    assert_eq!(prop(&inv, "pkg:golang/golang.org/x/tools@v0.17.0", "sovra:go:h1"), None);
     assert_eq!(
-        prop(&inv, "pkg:golang/golang.org/x/tools@v0.17.0", "sovra:go:h1"),
-        None
-    );
-    assert_eq!(
-        inv.component("pkg:golang/github.com/Azure/go-autorest/autorest@v0.11.29")
-            .unwrap()
-            .download_url
-            .as_deref(),
+        inv.component("pkg:golang/github.com/Azure/go-autorest/autorest@v0.11.29").unwrap().download_url.as_deref(),
         Some("https://proxy.golang.org/github.com/!azure/go-autorest/autorest/@v/v0.11.29.zip")
     );
 
@@ -171,19 +109,9 @@ fn every_go_mod_directive() {
     assert_eq!(app["sovra:go:retract"], "v1.0.0, [v1.1.0, v1.1.5]");
 
     // mousetrap (a /go.mod line only) and cobra v1.7.0 (excluded) are go.sum-only.
-    assert_eq!(
-        codes(&inv),
-        vec![(Severity::Info, "go::sum-only", "app/go.sum", None)]
-    );
-    assert!(
-        inv.diagnostics[0].message.starts_with("2 of 10 "),
-        "{}",
-        inv.diagnostics[0].message
-    );
-    assert_eq!(
-        inv.completeness["app/go.mod"],
-        Completeness::IncompleteFirstPartyOnly
-    );
+    assert_eq!(codes(&inv), vec![(Severity::Info, "go::sum-only", "app/go.sum", None)]);
+    assert!(inv.diagnostics[0].message.starts_with("2 of 10 "), "{}", inv.diagnostics[0].message);
+    assert_eq!(inv.completeness["app/go.mod"], Completeness::IncompleteFirstPartyOnly);
 }
 
 #[test]
@@ -220,50 +148,23 @@ fn workspace_with_local_replace() {
     );
     assert_eq!(
         deps(&inv, "sovra:project:tools/go.mod"),
-        vec![
-            "pkg:golang/github.com/stretchr/testify@v1.8.4",
-            "sovra:project:app/go.mod"
-        ]
+        vec!["pkg:golang/github.com/stretchr/testify@v1.8.4", "sovra:project:app/go.mod"]
     );
     // go.work's exact-version replace applied to app's requirement.
     assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/github.com/sirupsen/logrus@v1.9.3",
-            "sovra:go:replaces"
-        ),
+        prop(&inv, "pkg:golang/github.com/sirupsen/logrus@v1.9.3", "sovra:go:replaces"),
         Some("github.com/sirupsen/logrus@v1.9.0")
     );
     // go.work.sum supplies checksums for modules without a go.sum of their own.
     assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/github.com/stretchr/testify@v1.8.4",
-            "sovra:go:h1"
-        ),
+        prop(&inv, "pkg:golang/github.com/stretchr/testify@v1.8.4", "sovra:go:h1"),
         Some("h1:CcVxjf3Q8PM0mHUKJCdn+eZZtm+1ytc4dTwmkJ6L+ZE=")
     );
-    assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/golang.org/x/sys@v0.15.0",
-            "sovra:go:indirect"
-        ),
-        Some("true")
-    );
-    assert_eq!(
-        prop(
-            &inv,
-            "pkg:golang/golang.org/x/sys@v0.16.0",
-            "sovra:go:indirect"
-        ),
-        None
-    );
+    assert_eq!(prop(&inv, "pkg:golang/golang.org/x/sys@v0.15.0", "sovra:go:indirect"), Some("true"));
+    assert_eq!(prop(&inv, "pkg:golang/golang.org/x/sys@v0.16.0", "sovra:go:indirect"), None);
     assert!(inv.diagnostics.is_empty(), "{:?}", inv.diagnostics);
     let files = &inv.files["go"];
-    assert!(
-        files.contains(&"go.work.sum".to_string()) && files.contains(&"tools/go.mod".to_string())
-    );
+    assert!(files.contains(&"go.work.sum".to_string()) && files.contains(&"tools/go.mod".to_string()));
 }
 
 #[test]
@@ -297,33 +198,21 @@ fn lone_go_sum_lists_downloaded_modules_only() {
 #[test]
 fn bad_inputs_become_named_diagnostics() {
     let empty = scan("bad/empty");
-    assert_eq!(
-        codes(&empty),
-        vec![(Severity::Error, "go::empty", "go.mod", None)]
-    );
+    assert_eq!(codes(&empty), vec![(Severity::Error, "go::empty", "go.mod", None)]);
     assert!(empty.projects.is_empty());
 
     let binary = scan("bad/binary");
-    assert_eq!(
-        codes(&binary),
-        vec![(Severity::Error, "go::binary", "go.sum", None)]
-    );
+    assert_eq!(codes(&binary), vec![(Severity::Error, "go::binary", "go.sum", None)]);
 
     // A truncated file keeps what was read before the cut.
     let truncated = scan("bad/truncated");
     assert_eq!(
         codes(&truncated),
-        vec![
-            (Severity::Error, "go::syntax", "go.mod", Some(5)),
-            (Severity::Warning, "go::no-go-sum", "go.mod", None)
-        ]
+        vec![(Severity::Error, "go::syntax", "go.mod", Some(5)), (Severity::Warning, "go::no-go-sum", "go.mod", None)]
     );
     assert_eq!(
         purls(&truncated),
-        vec![
-            "pkg:golang/github.com/pkg/errors@v0.9.1",
-            "pkg:golang/github.com/spf13/cobra@v1.8"
-        ]
+        vec!["pkg:golang/github.com/pkg/errors@v0.9.1", "pkg:golang/github.com/spf13/cobra@v1.8"]
     );
 
     let garbage = scan("bad/garbage");
@@ -343,18 +232,11 @@ fn bad_inputs_become_named_diagnostics() {
 #[test]
 fn pure_entry_point_matches_the_plugin() {
     let text = std::fs::read_to_string(fixtures_dir().join("go/old/go.mod")).unwrap();
-    let p = sovra_go::parse_module(
-        &text,
-        "go.mod",
-        Some("github.com/pkg/errors v0.9.1 h1:AAA=\n"),
-    );
+    let p = sovra_go::parse_module(&text, "go.mod", Some("github.com/pkg/errors v0.9.1 h1:AAA=\n"));
     assert_eq!(p.components.len(), 1);
     assert_eq!(p.components[0].properties["sovra:go:h1"], "h1:AAA=");
     assert_eq!(
         p.edges,
-        vec![(
-            "sovra:project:go.mod".to_string(),
-            "pkg:golang/github.com/pkg/errors@v0.9.1".to_string()
-        )]
+        vec![("sovra:project:go.mod".to_string(), "pkg:golang/github.com/pkg/errors@v0.9.1".to_string())]
     );
 }

@@ -12,7 +12,7 @@ use crate::engine::{Kind, TextMatch};
 use crate::notice::{self, Mention, Phrases, Role};
 use crate::text::{self, Token};
 use crate::urls::{self, UrlRef};
-use crate::{Detection, Detector, Method, ACCEPT, CLOSE, MIN_PRECISION};
+use crate::{ACCEPT, CLOSE, Detection, Detector, MIN_PRECISION, Method};
 
 /// One term of the expression being built, at a token position.
 struct Term {
@@ -178,9 +178,8 @@ pub(crate) fn detect(d: &Detector, bytes: &[u8]) -> Detection {
             continue;
         }
         let (at, end) = (line_position(line), line_position(line + 1));
-        let cited = |names: &dyn Fn(&str) -> bool| {
-            asides.iter().any(|&(at, e, bare)| names(e) && (at == line || !bare))
-        };
+        let cited =
+            |names: &dyn Fn(&str) -> bool| asides.iter().any(|&(at, e, bare)| names(e) && (at == line || !bare));
         match urls::resolve(&url) {
             UrlRef::Licence(expression) if cited(&|e| e == expression) => {}
             UrlRef::Family(family, _) if cited(&|e| is_version_of(e, family)) => {}
@@ -466,11 +465,8 @@ fn settle_versions(terms: &mut Vec<Term>) {
             // Unversioned only: the most specific default ("Lesser" GPL is
             // 2.1 or later, a bare "LGPL" 2.0 or later) speaks for all.
             [] => {
-                if let Some(most) = terms
-                    .iter()
-                    .filter(|t| t.unversioned == Some(family))
-                    .map(|t| t.expression.clone())
-                    .max()
+                if let Some(most) =
+                    terms.iter().filter(|t| t.unversioned == Some(family)).map(|t| t.expression.clone()).max()
                 {
                     terms[k].expression = most;
                 }
@@ -533,7 +529,10 @@ fn mention_term(m: &Mention, at: usize, end: usize) -> Term {
 
 /// Words announcing that the licences named next are alternatives.
 fn is_choice_lead(w: &str) -> bool {
-    matches!(w, "dual" | "duallicensed" | "dually" | "tri" | "trilicensed" | "choice" | "choose" | "alternatively" | "either")
+    matches!(
+        w,
+        "dual" | "duallicensed" | "dually" | "tri" | "trilicensed" | "choice" | "choose" | "alternatively" | "either"
+    )
 }
 
 /// Whether the licence at `next` is an alternative to the one before it
@@ -808,9 +807,11 @@ mod tests {
     #[test]
     fn a_link_to_a_licence_named_aside_grants_nothing() {
         assert_eq!(
-            detect("It was first released under the GNU General Public License version 3 [1]. In 2014 it was \
+            detect(
+                "It was first released under the GNU General Public License version 3 [1]. In 2014 it was \
                     republished under the MIT License [2].\n\n[1]: https://www.gnu.org/licenses/gpl.html\n\
-                    [2]: https://opensource.org/licenses/MIT\n"),
+                    [2]: https://opensource.org/licenses/MIT\n"
+            ),
             "MIT"
         );
     }

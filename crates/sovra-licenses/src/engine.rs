@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-use crate::text::{holder_slots, tokenize, Token};
+use crate::text::{Token, holder_slots, tokenize};
 
 /// Shingle length in words.
 const N: usize = 3;
@@ -102,10 +102,43 @@ enum Role {
 
 /// Words of a licensor slot that name no one in particular.
 const FILLER: &[&str] = &[
-    "the", "a", "an", "and", "or", "of", "its", "their", "his", "her", "copyright", "holder", "holders",
-    "owner", "owners", "author", "authors", "contributor", "contributors", "organization", "respective",
-    "above", "named", "this", "software", "any", "other", "such", "inc", "ltd", "llc", "corporation",
-    "company", "project", "group", "licensor", "licensors",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "its",
+    "their",
+    "his",
+    "her",
+    "copyright",
+    "holder",
+    "holders",
+    "owner",
+    "owners",
+    "author",
+    "authors",
+    "contributor",
+    "contributors",
+    "organization",
+    "respective",
+    "above",
+    "named",
+    "this",
+    "software",
+    "any",
+    "other",
+    "such",
+    "inc",
+    "ltd",
+    "llc",
+    "corporation",
+    "company",
+    "project",
+    "group",
+    "licensor",
+    "licensors",
 ];
 
 /// The reference texts and the shingle index over them.
@@ -243,9 +276,8 @@ fn opening_paragraph(tokens: &[Token]) -> (usize, usize) {
 /// Where each sentence after the first starts (a paragraph ends one too,
 /// whatever the stop before a removed placeholder), and whether it disclaims.
 fn sentences_of(tokens: &[Token]) -> Vec<(usize, bool)> {
-    let starts: Vec<usize> = (1..tokens.len())
-        .filter(|&i| tokens[i].after_stop || tokens[i].line > tokens[i - 1].line + 1)
-        .collect();
+    let starts: Vec<usize> =
+        (1..tokens.len()).filter(|&i| tokens[i].after_stop || tokens[i].line > tokens[i - 1].line + 1).collect();
     let ends = starts.iter().skip(1).copied().chain([tokens.len()]);
     starts.iter().zip(ends).map(|(&from, to)| (from, disclaims(&tokens[from..to], to - from))).collect()
 }
@@ -525,8 +557,12 @@ impl Index {
         covered: &[bool],
     ) -> (usize, Option<(usize, Alignment)>) {
         let best = scored[0];
-        let rivals: Vec<usize> =
-            scored.iter().take(RIVALS).filter(|(s, _)| *s >= best.0 - RIVAL_MARGIN * best.0.abs()).map(|&(_, k)| k).collect();
+        let rivals: Vec<usize> = scored
+            .iter()
+            .take(RIVALS)
+            .filter(|(s, _)| *s >= best.0 - RIVAL_MARGIN * best.0.abs())
+            .map(|&(_, k)| k)
+            .collect();
         let fresh = |k: usize| candidates[k].2.iter().copied().filter(|&p| !covered[p]);
         let lo = rivals.iter().filter_map(|&k| fresh(k).min()).min().unwrap_or(0);
         let hi = rivals.iter().filter_map(|&k| fresh(k).max()).max().map_or(0, |p| (p + N).min(tokens.len()));
@@ -612,7 +648,8 @@ impl Index {
                 start = k;
             }
         }
-        let mut cluster = if (best.1 - best.0) * 4 >= positions.len() * 3 { &positions[best.0..best.1] } else { positions };
+        let mut cluster =
+            if (best.1 - best.0) * 4 >= positions.len() * 3 { &positions[best.0..best.1] } else { positions };
         // Stray hits at either end (a common phrase in a preamble or a
         // trailing note) do not stretch the span.
         while let [a, b, ..] = cluster
@@ -860,9 +897,8 @@ fn align(
     // weighs them alike. Whole only: a paragraph the copy has in part is the
     // copy's own wording of it. A common word the alignment found in the
     // file's own heading does not make the paragraph kept.
-    let count = |from: usize, to: usize, hit: bool| {
-        (from..to).filter(|&k| roles[k] == Role::Term && matched[k] == hit).count()
-    };
+    let count =
+        |from: usize, to: usize, hit: bool| (from..to).filter(|&k| roles[k] == Role::Term && matched[k] == hit).count();
     let (start, end) = opening;
     let head = count(start, end, false);
     if count(start, end, true) * STRAY <= head && head * TAIL_SHARE <= n {
@@ -928,9 +964,8 @@ fn preferred_license(ids: &[&'static str]) -> Option<(String, &'static str)> {
         ids.iter().filter_map(|id| spdx::license_id(id)).filter(|l| !l.is_deprecated()).collect();
     // `GFDL-1.3-only` over `GFDL-1.3-invariants-only`, `GPL-2.0-only` over
     // `GPL-2.0-or-later`: the shortest `-only` id, else the shortest id.
-    let shortest = |only: bool| {
-        live.iter().filter(|l| !only || l.name.ends_with("-only")).min_by_key(|l| (l.name.len(), l.name))
-    };
+    let shortest =
+        |only: bool| live.iter().filter(|l| !only || l.name.ends_with("-only")).min_by_key(|l| (l.name.len(), l.name));
     // Texts only deprecated ids carry (`GPL-2.0+`, `GPL-2.0-with-GCC-exception`)
     // repeat a current text or an exception text: "or later" and exceptions
     // are found from the notice and the exception texts instead.

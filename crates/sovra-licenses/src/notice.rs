@@ -114,10 +114,7 @@ const FAMILIES: &[Family] = &[
     },
     Family { phrases: &["mozilla public license", "mpl"], rule: Rule::Versioned("MPL", None) },
     Family { phrases: &["eclipse public license", "epl"], rule: Rule::Versioned("EPL", None) },
-    Family {
-        phrases: &["eclipse distribution license", "edl"],
-        rule: Rule::Fixed("BSD-3-Clause"),
-    },
+    Family { phrases: &["eclipse distribution license", "edl"], rule: Rule::Fixed("BSD-3-Clause") },
     Family {
         phrases: &["common development and distribution license", "cddl"],
         rule: Rule::Versioned("CDDL", Some("1.0")),
@@ -155,10 +152,7 @@ const FAMILIES: &[Family] = &[
     },
     Family { phrases: &["microsoft public license", "ms pl"], rule: Rule::Fixed("MS-PL") },
     Family { phrases: &["microsoft reciprocal license", "ms rl"], rule: Rule::Fixed("MS-RL") },
-    Family {
-        phrases: &["mit license", "mit licensed", "expat license", "mit"],
-        rule: Rule::Fixed("MIT"),
-    },
+    Family { phrases: &["mit license", "mit licensed", "expat license", "mit"], rule: Rule::Fixed("MIT") },
     // Python's documentation licence, "the Zero-Clause BSD license": no
     // BSD licence of the conventional reading below.
     Family {
@@ -218,10 +212,7 @@ const FAMILIES: &[Family] = &[
         phrases: &["classpath exception", "gnu classpath exception"],
         rule: Rule::Exception("Classpath-exception-2.0"),
     },
-    Family {
-        phrases: &["gcc runtime library exception"],
-        rule: Rule::Exception("GCC-exception-3.1"),
-    },
+    Family { phrases: &["gcc runtime library exception"], rule: Rule::Exception("GCC-exception-3.1") },
     Family { phrases: &["llvm exception", "llvm exceptions"], rule: Rule::Exception("LLVM-exception") },
     Family { phrases: &["bison exception"], rule: Rule::Exception("Bison-exception-2.2") },
     Family { phrases: &["autoconf exception"], rule: Rule::Exception("Autoconf-exception-3.0") },
@@ -229,9 +220,38 @@ const FAMILIES: &[Family] = &[
 
 /// Words that may stand between a family phrase and its version.
 const FILLER: &[&str] = &[
-    "version", "v", "ver", "vers", "the", "of", "license", "licenses", "public", "as", "published", "by",
-    "free", "software", "foundation", "fsf", "either", "gnu", "gpl", "lgpl", "agpl", "mpl", "epl", "cddl",
-    "release", "revision", "general", "lesser", "library", "terms", "conditions", "s",
+    "version",
+    "v",
+    "ver",
+    "vers",
+    "the",
+    "of",
+    "license",
+    "licenses",
+    "public",
+    "as",
+    "published",
+    "by",
+    "free",
+    "software",
+    "foundation",
+    "fsf",
+    "either",
+    "gnu",
+    "gpl",
+    "lgpl",
+    "agpl",
+    "mpl",
+    "epl",
+    "cddl",
+    "release",
+    "revision",
+    "general",
+    "lesser",
+    "library",
+    "terms",
+    "conditions",
+    "s",
 ];
 
 /// A phrase of several words, as hashes.
@@ -279,8 +299,7 @@ impl Phrases {
             if lic.flags & spdx::flags::IS_DEPRECATED != 0 {
                 continue;
             }
-            let words: Vec<String> =
-                crate::text::tokenize(lic.full_name).into_iter().map(|t| t.word).collect();
+            let words: Vec<String> = crate::text::tokenize(lic.full_name).into_iter().map(|t| t.word).collect();
             // Short names ("MIT License") stand for the licence only after a
             // grant; those that do not say "license" ("SSH short notice")
             // are too much like prose even there.
@@ -852,7 +871,11 @@ fn pointed_to(before: &[Token]) -> bool {
         .windows(3)
         .any(|w| matches!(w[0].word.as_str(), "full" | "complete") && w[1].word == "text" && w[2].word == "of");
     let pair = |a: &str, b: &str| near.windows(2).any(|w| w[0].word == a && w[1].word == b);
-    near.iter().any(pointer_word) || pair("copy", "of") || pair("exception", "to") || pair("exceptions", "to") || text_of
+    near.iter().any(pointer_word)
+        || pair("copy", "of")
+        || pair("exception", "to")
+        || pair("exceptions", "to")
+        || text_of
 }
 
 /// Whether a bare abbreviation stands in licence wording: a licence word
@@ -884,8 +907,7 @@ pub fn spdx_tags(text: &str) -> Vec<(u32, String)> {
         // Found in place: lowering a copy of every line costs more than
         // the rest of the reading.
         let tag = |w: &[u8]| (w[0] | 0x20) == b's' && w.eq_ignore_ascii_case(TAG.as_bytes());
-        let Some(at) = line.as_bytes().windows(TAG.len()).position(tag)
-        else {
+        let Some(at) = line.as_bytes().windows(TAG.len()).position(tag) else {
             continue;
         };
         let value = line[at + TAG.len()..].trim();
@@ -959,7 +981,9 @@ mod tests {
     fn versions_and_qualifiers() {
         assert_eq!(refs("Licensed under the Apache License, Version 2.0 (the \"License\")"), ["Apache-2.0"]);
         assert_eq!(
-            refs("either version 2 of the License, or (at your option) any later version. GNU General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version."),
+            refs(
+                "either version 2 of the License, or (at your option) any later version. GNU General Public License as published by the Free Software Foundation; either version 2 of the License, or (at your option) any later version."
+            ),
             ["GPL-2.0-or-later"]
         );
         assert_eq!(refs("GNU Lesser General Public License version 2.1 only"), ["LGPL-2.1-only"]);
@@ -994,14 +1018,18 @@ mod tests {
     #[test]
     fn the_linux_copying_file_is_the_gpl_version_2() {
         assert_eq!(
-            refs("This driver is subject to the terms of the GNU General Public License. See the file \
-                  COPYING in the top directory of the Linux kernel source for details."),
+            refs(
+                "This driver is subject to the terms of the GNU General Public License. See the file \
+                  COPYING in the top directory of the Linux kernel source for details."
+            ),
             ["GPL-2.0-only"]
         );
         // A project's own COPYING says nothing of the version.
         assert_eq!(
-            refs("subject to the GNU General Public License. See the file COPYING in the main directory of this \
-                  package."),
+            refs(
+                "subject to the GNU General Public License. See the file COPYING in the main directory of this \
+                  package."
+            ),
             ["GPL-1.0-or-later"]
         );
     }
@@ -1094,10 +1122,7 @@ mod tests {
             roles_of("We first released it under the MIT License. Since 2012 it is republished under the ISC License."),
             [aside("MIT"), grant("ISC")]
         );
-        assert_eq!(
-            roles_of("The parser was originally written under the MIT License by a student."),
-            [grant("MIT")]
-        );
+        assert_eq!(roles_of("The parser was originally written under the MIT License by a student."), [grant("MIT")]);
         assert_eq!(
             roles_of("On Debian, the full text of the GNU GPL is in /usr/share/common-licenses/GPL-2."),
             [pointer("GPL-1.0-or-later"), pointer("GPL-2.0-only")]

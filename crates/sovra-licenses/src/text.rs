@@ -39,9 +39,9 @@ pub fn decode(bytes: &[u8]) -> String {
         return String::from_utf8_lossy(rest).into_owned();
     }
     let utf16 = |rest: &[u8], le: bool| {
-        let units = rest.chunks_exact(2).map(|c| {
-            if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) }
-        });
+        let units = rest
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });
         char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect()
     };
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
@@ -67,8 +67,15 @@ fn strip_markup(text: &str) -> String {
         let next = tail[1..].chars().next();
         match tail.as_bytes()[0] {
             // Style sheets and scripts are no text.
-            b'<' if ["<style", "<script"].iter().any(|t| tail.get(..t.len()).is_some_and(|h| h.eq_ignore_ascii_case(t))) => {
-                let close = if tail[1..].starts_with(['s', 'S']) && tail[2..].starts_with(['t', 'T']) { "</style>" } else { "</script>" };
+            b'<' if ["<style", "<script"]
+                .iter()
+                .any(|t| tail.get(..t.len()).is_some_and(|h| h.eq_ignore_ascii_case(t))) =>
+            {
+                let close = if tail[1..].starts_with(['s', 'S']) && tail[2..].starts_with(['t', 'T']) {
+                    "</style>"
+                } else {
+                    "</script>"
+                };
                 let lower = head(tail, 200_000).to_ascii_lowercase();
                 out.push(' ');
                 rest = match lower.find(close) {
@@ -182,9 +189,29 @@ pub fn hash_word(w: &str) -> u64 {
 /// Words that may follow `copyright` at the start of a line without making
 /// the line a copyright statement (they are licence prose).
 const COPYRIGHT_PROSE: &[&str] = &[
-    "notice", "notices", "holder", "holders", "owner", "owners", "and", "law", "laws", "statement",
-    "statements", "license", "licenses", "is", "to", "of", "in", "or", "interest", "protection",
-    "disclaimer", "the", "this",
+    "notice",
+    "notices",
+    "holder",
+    "holders",
+    "owner",
+    "owners",
+    "and",
+    "law",
+    "laws",
+    "statement",
+    "statements",
+    "license",
+    "licenses",
+    "is",
+    "to",
+    "of",
+    "in",
+    "or",
+    "interest",
+    "protection",
+    "disclaimer",
+    "the",
+    "this",
 ];
 
 /// Tokenise a text (already decoded).
@@ -279,9 +306,7 @@ fn is_copyright_statement(words: &[Token], line: &str) -> bool {
         return true;
     }
     match words {
-        [first, second, ..] if first.word == "copyright" => {
-            !COPYRIGHT_PROSE.contains(&second.word.as_str())
-        }
+        [first, second, ..] if first.word == "copyright" => !COPYRIGHT_PROSE.contains(&second.word.as_str()),
         [first] => first.word == "copyright",
         [first, ..] if first.word == "c" => trimmed.starts_with("(c)") || trimmed.starts_with("(C)"),
         _ => false,
@@ -354,8 +379,7 @@ fn words_of(line: &str, line_no: u32, out: &mut Vec<Token>) {
             }
             after_stop = false;
             after_slash = false;
-            if i < chars.len() && chars[i] == '+' && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric())
-            {
+            if i < chars.len() && chars[i] == '+' && chars.get(i + 1).is_none_or(|c| !c.is_alphanumeric()) {
                 push_word("+", line_no, false, false, out);
                 i += 1;
             }
@@ -378,12 +402,17 @@ fn url_mask(line: &str, chars: &[char]) -> Vec<bool> {
     if !www && !line.contains("://") {
         return mask;
     }
-    let starts_at = |i: usize, p: &str| p.chars().enumerate().all(|(k, c)| chars.get(i + k).is_some_and(|x| x.eq_ignore_ascii_case(&c)));
+    let starts_at = |i: usize, p: &str| {
+        p.chars().enumerate().all(|(k, c)| chars.get(i + k).is_some_and(|x| x.eq_ignore_ascii_case(&c)))
+    };
     let mut i = 0;
     while i < chars.len() {
         let may_start = matches!(chars[i], 'h' | 'H' | 'w' | 'W') && (i == 0 || !chars[i - 1].is_alphanumeric());
         if may_start && (starts_at(i, "http://") || starts_at(i, "https://") || starts_at(i, "www.")) {
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '"' | '\'' | '<' | '>' | ')' | ']' | '`') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '"' | '\'' | '<' | '>' | ')' | ']' | '`')
+            {
                 mask[i] = true;
                 i += 1;
             }
@@ -543,8 +572,14 @@ mod tests {
             holder_slots(&tokens).into_iter().zip(tokens).filter(|(s, _)| *s).map(|(_, t)| t.word).collect()
         };
         assert_eq!(slots("provided by the Example Project \"as is\" and"), ["the", "example", "project"]);
-        assert_eq!(slots("In no event shall Jane Roe be liable. Jane Roe disclaims all warranties."), ["jane", "roe", "jane", "roe"]);
-        assert_eq!(slots("Neither the name of Acme nor the names of its contributors may be used"), ["acme", "its", "contributors"]);
+        assert_eq!(
+            slots("In no event shall Jane Roe be liable. Jane Roe disclaims all warranties."),
+            ["jane", "roe", "jane", "roe"]
+        );
+        assert_eq!(
+            slots("Neither the name of Acme nor the names of its contributors may be used"),
+            ["acme", "its", "contributors"]
+        );
         assert_eq!(slots("This product includes software developed by Acme Labs. Next"), ["acme", "labs"]);
         // A stop at a line's end marks no token: a blank line ends the slot.
         assert_eq!(slots("written permission of Acme Labs.\n\n5. Products"), ["acme", "labs"]);
@@ -558,7 +593,10 @@ mod tests {
 
     #[test]
     fn words_broken_at_line_ends_and_listing_numbers() {
-        assert_eq!(words("the Free Soft-\n * ware Foundation; non-\n infringement"), ["the", "free", "software", "foundation", "noninfringement"]);
+        assert_eq!(
+            words("the Free Soft-\n * ware Foundation; non-\n infringement"),
+            ["the", "free", "software", "foundation", "noninfringement"]
+        );
         // A dash ending a line is no broken word; nor is a number after one.
         assert_eq!(words("see below --\nMIT; BSD-\n3 terms"), ["see", "below", "mit", "bsd", "3", "terms"]);
         assert_eq!(words("00041  under the\n00042  GNU GPL\n00043\n"), ["under", "the", "gnu", "gpl"]);

@@ -35,9 +35,7 @@ pub fn current_id(name: &str) -> Option<String> {
         return Some(id.name.to_string());
     }
     let suffix = if plus { "-or-later" } else { "-only" };
-    spdx::license_id(&format!("{}{suffix}", id.name))
-        .filter(|l| !l.is_deprecated())
-        .map(|l| l.name.to_string())
+    spdx::license_id(&format!("{}{suffix}", id.name)).filter(|l| !l.is_deprecated()).map(|l| l.name.to_string())
 }
 
 /// Resolve a URL (with or without scheme).
@@ -89,7 +87,9 @@ fn named_file(file: &str) -> Option<String> {
         return Some("Unlicense".to_string());
     }
     let rest = ["license", "licence"].iter().find_map(|word| {
-        let rest = stem.strip_prefix(word).map(|r| r.strip_prefix(['-', '.', '_']))
+        let rest = stem
+            .strip_prefix(word)
+            .map(|r| r.strip_prefix(['-', '.', '_']))
             .or_else(|| stem.strip_suffix(word).map(|r| r.strip_suffix(['-', '.', '_'])))?;
         rest.filter(|r| !r.is_empty())
     })?;

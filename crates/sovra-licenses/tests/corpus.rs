@@ -36,7 +36,13 @@ fn tree(expression: &str) -> Option<Node> {
                         }
                     }
                 }
-                stack.push(if set.len() == 1 { set.pop_first()? } else if and { Node::And(set) } else { Node::Or(set) });
+                stack.push(if set.len() == 1 {
+                    set.pop_first()?
+                } else if and {
+                    Node::And(set)
+                } else {
+                    Node::Or(set)
+                });
             }
         }
     }
@@ -115,7 +121,10 @@ fn corpus_accuracy() {
             right += 1;
             urls_right += usize::from(url);
         } else {
-            misses.push(format!("  {path}\n      want {want}\n      got  {} ({:.2}, {:?} {:?})", got.expression, got.confidence, got.method, got.matched));
+            misses.push(format!(
+                "  {path}\n      want {want}\n      got  {} ({:.2}, {:?} {:?})",
+                got.expression, got.confidence, got.method, got.matched
+            ));
         }
     }
     let accuracy = right as f64 / total as f64;

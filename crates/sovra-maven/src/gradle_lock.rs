@@ -51,7 +51,9 @@ pub fn parse_gradle_locks(project_dir: &str, files: &[(&str, &str)]) -> Parsed {
             }
             let at = Location::new(*path, Some(n as u32 + 1));
             let (coords, confs) = match (line.split_once('='), &legacy_conf) {
-                (Some((c, confs)), _) => (c.trim(), confs.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect()),
+                (Some((c, confs)), _) => {
+                    (c.trim(), confs.split(',').map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect())
+                }
                 (None, Some(conf)) => (line, vec![conf.clone()]),
                 (None, None) => {
                     out.diagnostics.push(bad_line(at, line, "no `=configurations` part"));
@@ -59,7 +61,8 @@ pub fn parse_gradle_locks(project_dir: &str, files: &[(&str, &str)]) -> Parsed {
                 }
             };
             // Build-tooling lockfiles name ordinary-looking configurations (`classpath`).
-            let confs: Vec<String> = if tooling { confs.into_iter().map(|c| format!("buildscript:{c}")).collect() } else { confs };
+            let confs: Vec<String> =
+                if tooling { confs.into_iter().map(|c| format!("buildscript:{c}")).collect() } else { confs };
             locked.extend(confs.iter().cloned());
             if coords == "empty" {
                 continue;
@@ -69,7 +72,8 @@ pub fn parse_gradle_locks(project_dir: &str, files: &[(&str, &str)]) -> Parsed {
                 out.diagnostics.push(bad_line(at, line, "expected group:artifact:version"));
                 continue;
             };
-            if g.is_empty() || a.is_empty() || v.is_empty() || [g, a, v].iter().any(|p| p.contains(char::is_whitespace)) {
+            if g.is_empty() || a.is_empty() || v.is_empty() || [g, a, v].iter().any(|p| p.contains(char::is_whitespace))
+            {
                 out.diagnostics.push(bad_line(at, line, "expected group:artifact:version"));
                 continue;
             }
@@ -132,8 +136,22 @@ fn words(name: &str) -> Vec<String> {
 
 /// Words naming a tool that runs during the build rather than code that ships.
 const TOOLING: &[&str] = &[
-    "buildscript", "processor", "kapt", "ksp", "spotbugs", "checkstyle", "pmd", "codenarc", "detekt",
-    "ktlint", "errorprone", "spotless", "jacoco", "pitest", "dokka", "tooling",
+    "buildscript",
+    "processor",
+    "kapt",
+    "ksp",
+    "spotbugs",
+    "checkstyle",
+    "pmd",
+    "codenarc",
+    "detekt",
+    "ktlint",
+    "errorprone",
+    "spotless",
+    "jacoco",
+    "pitest",
+    "dokka",
+    "tooling",
 ];
 
 fn configuration_scope(conf: &str, locked: &BTreeSet<String>) -> Scope {
@@ -147,7 +165,8 @@ fn configuration_scope(conf: &str, locked: &BTreeSet<String>) -> Scope {
         return Scope::Dev;
     }
     if let Some(prefix) = conf.strip_suffix("CompileClasspath").or_else(|| (conf == "compileClasspath").then_some("")) {
-        let runtime = if prefix.is_empty() { "runtimeClasspath".to_string() } else { format!("{prefix}RuntimeClasspath") };
+        let runtime =
+            if prefix.is_empty() { "runtimeClasspath".to_string() } else { format!("{prefix}RuntimeClasspath") };
         if locked.contains(&runtime) {
             return Scope::Excluded;
         }
@@ -161,14 +180,18 @@ mod tests {
 
     #[test]
     fn configuration_names_split_into_words() {
-        assert_eq!(words("latestDepForkedTestRuntimeClasspath"), ["latest", "dep", "forked", "test", "runtime", "classpath"]);
+        assert_eq!(
+            words("latestDepForkedTestRuntimeClasspath"),
+            ["latest", "dep", "forked", "test", "runtime", "classpath"]
+        );
         assert_eq!(words("test_java11RuntimeClasspath"), ["test", "java11", "runtime", "classpath"]);
         assert_eq!(words("testing"), ["testing"]);
     }
 
     #[test]
     fn configurations_classify() {
-        let locked: BTreeSet<String> = ["runtimeClasspath", "compileClasspath", "fooCompileClasspath"].iter().map(|s| s.to_string()).collect();
+        let locked: BTreeSet<String> =
+            ["runtimeClasspath", "compileClasspath", "fooCompileClasspath"].iter().map(|s| s.to_string()).collect();
         let s = |c: &str| configuration_scope(c, &locked);
         assert_eq!(s("runtimeClasspath"), Scope::Required);
         assert_eq!(s("compileClasspath"), Scope::Excluded);

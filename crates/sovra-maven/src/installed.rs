@@ -40,9 +40,11 @@ pub fn cached(repo: &dyn SourceTree, wanted: &[&Component]) -> Installed {
             if !with_licences.licences.is_empty() {
                 break;
             }
-            let Some(parent) = with_licences.parent.as_ref().and_then(|p| {
-                pom_path(p.group.as_deref()?, p.artifact.as_deref()?, p.version.as_deref()?)
-            }) else {
+            let Some(parent) = with_licences
+                .parent
+                .as_ref()
+                .and_then(|p| pom_path(p.group.as_deref()?, p.artifact.as_deref()?, p.version.as_deref()?))
+            else {
                 break;
             };
             match read(repo, &parent, &mut out) {
@@ -56,7 +58,9 @@ pub fn cached(repo: &dyn SourceTree, wanted: &[&Component]) -> Installed {
             declared: with_licences
                 .licences
                 .iter()
-                .filter_map(|l| Some(declared(l.name.as_deref().or(l.url.as_deref())?, &with_licences.path, Some(l.line))))
+                .filter_map(|l| {
+                    Some(declared(l.name.as_deref().or(l.url.as_deref())?, &with_licences.path, Some(l.line)))
+                })
                 .collect(),
             license_files: Vec::new(),
         });
@@ -89,16 +93,35 @@ mod tests {
     #[test]
     fn licences_of_the_pom_or_its_parents() {
         let repo = MemoryTree::new([
-            ("org/a/lib/1.0/lib-1.0.pom", "<project>\n<parent><groupId>org.a</groupId><artifactId>parent</artifactId><version>2</version></parent>\n<artifactId>lib</artifactId></project>"),
-            ("org/a/parent/2/parent-2.pom", "<project>\n<licenses>\n<license><name>The Apache Software License, Version 2.0</name></license>\n<license><url>https://opensource.org/licenses/MIT</url></license>\n</licenses></project>"),
-            ("org/b/own/1/own-1.pom", "<project><licenses><license><name>EPL-2.0</name></license></licenses></project>"),
-            ("org/c/loop/1/loop-1.pom", "<project><parent><groupId>org.c</groupId><artifactId>loop</artifactId><version>1</version></parent></project>"),
+            (
+                "org/a/lib/1.0/lib-1.0.pom",
+                "<project>\n<parent><groupId>org.a</groupId><artifactId>parent</artifactId><version>2</version></parent>\n<artifactId>lib</artifactId></project>",
+            ),
+            (
+                "org/a/parent/2/parent-2.pom",
+                "<project>\n<licenses>\n<license><name>The Apache Software License, Version 2.0</name></license>\n<license><url>https://opensource.org/licenses/MIT</url></license>\n</licenses></project>",
+            ),
+            (
+                "org/b/own/1/own-1.pom",
+                "<project><licenses><license><name>EPL-2.0</name></license></licenses></project>",
+            ),
+            (
+                "org/c/loop/1/loop-1.pom",
+                "<project><parent><groupId>org.c</groupId><artifactId>loop</artifactId><version>1</version></parent></project>",
+            ),
             ("org/d/bad/1/bad-1.pom", "<project><licenses>"),
         ]);
-        let comps: Vec<Component> = [("org.a", "lib", "1.0"), ("org.b", "own", "1"), ("org.c", "loop", "1"), ("org.d", "bad", "1"), ("org.e", "none", "1"), ("..", "x", "1")]
-            .iter()
-            .map(|(g, a, v)| Component::new(Ecosystem::Maven, Some(g), a, v))
-            .collect();
+        let comps: Vec<Component> = [
+            ("org.a", "lib", "1.0"),
+            ("org.b", "own", "1"),
+            ("org.c", "loop", "1"),
+            ("org.d", "bad", "1"),
+            ("org.e", "none", "1"),
+            ("..", "x", "1"),
+        ]
+        .iter()
+        .map(|(g, a, v)| Component::new(Ecosystem::Maven, Some(g), a, v))
+        .collect();
         let refs: Vec<&Component> = comps.iter().collect();
         let found = cached(&repo, &refs);
         let got: Vec<Row> = found
@@ -112,14 +135,20 @@ mod tests {
                 (p.purl.as_str(), d.collect())
             })
             .collect();
-        assert_eq!(got, vec![
-            ("pkg:maven/org.a/lib@1.0", vec![
-                ("The Apache Software License, Version 2.0", "org/a/parent/2/parent-2.pom", Some(3)),
-                ("https://opensource.org/licenses/MIT", "org/a/parent/2/parent-2.pom", Some(4)),
-            ]),
-            ("pkg:maven/org.b/own@1", vec![("EPL-2.0", "org/b/own/1/own-1.pom", Some(1))]),
-            ("pkg:maven/org.c/loop@1", vec![]),
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "pkg:maven/org.a/lib@1.0",
+                    vec![
+                        ("The Apache Software License, Version 2.0", "org/a/parent/2/parent-2.pom", Some(3)),
+                        ("https://opensource.org/licenses/MIT", "org/a/parent/2/parent-2.pom", Some(4)),
+                    ]
+                ),
+                ("pkg:maven/org.b/own@1", vec![("EPL-2.0", "org/b/own/1/own-1.pom", Some(1))]),
+                ("pkg:maven/org.c/loop@1", vec![]),
+            ]
+        );
         assert_eq!(found.diagnostics.len(), 1);
         assert_eq!(found.diagnostics[0].location.file, "org/d/bad/1/bad-1.pom");
     }

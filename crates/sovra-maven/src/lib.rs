@@ -30,7 +30,7 @@ pub mod pom;
 pub mod reactor;
 pub mod verification;
 
-use sovra_core::plugin::{file_name, parent_dir, read_text, SourceTree, Unit};
+use sovra_core::plugin::{SourceTree, Unit, file_name, parent_dir, read_text};
 use sovra_core::{Diagnostic, Parsed, Plugin};
 
 const ID: &str = "maven";
@@ -49,7 +49,9 @@ fn kind_of(path: &str) -> Option<&'static str> {
         "pom.xml" => Some(POMS),
         "gradle.lockfile" | "buildscript-gradle.lockfile" | "settings-gradle.lockfile" => Some(LOCKFILE),
         "verification-metadata.xml" if file_name(dir) == "gradle" => Some(VERIFICATION),
-        _ if name.ends_with(".lockfile") && (dir == "gradle/dependency-locks" || dir.ends_with("/gradle/dependency-locks")) => {
+        _ if name.ends_with(".lockfile")
+            && (dir == "gradle/dependency-locks" || dir.ends_with("/gradle/dependency-locks")) =>
+        {
             Some(LEGACY_LOCKS)
         }
         _ => None,
@@ -106,7 +108,8 @@ impl Plugin for MavenPlugin {
     }
 
     fn parse(&self, unit: &Unit, tree: &dyn SourceTree) -> Parsed {
-        let paths: Vec<&str> = std::iter::once(unit.primary.as_str()).chain(unit.related.iter().map(String::as_str)).collect();
+        let paths: Vec<&str> =
+            std::iter::once(unit.primary.as_str()).chain(unit.related.iter().map(String::as_str)).collect();
         let mut read_errors: Vec<Diagnostic> = Vec::new();
         let texts: Vec<(&str, String)> = paths
             .iter()
@@ -115,7 +118,9 @@ impl Plugin for MavenPlugin {
         let texts: Vec<(&str, &str)> = texts.iter().map(|(p, t)| (*p, t.as_str())).collect();
         let mut parsed = match unit.kind {
             POMS => reactor::parse_poms(&texts),
-            VERIFICATION => texts.first().map(|(p, t)| verification::parse_verification_metadata(t, p)).unwrap_or_default(),
+            VERIFICATION => {
+                texts.first().map(|(p, t)| verification::parse_verification_metadata(t, p)).unwrap_or_default()
+            }
             _ => {
                 let dir = parent_dir(&unit.primary);
                 // Legacy locks live in <project>/gradle/dependency-locks/.

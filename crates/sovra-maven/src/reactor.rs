@@ -21,11 +21,10 @@ use std::rc::Rc;
 use sovra_core::plugin::{join_rel, parent_dir};
 use sovra_core::purl::Purl;
 use sovra_core::{
-    Completeness, Component, DeclaredLicense, Diagnostic, Ecosystem, Location, Parsed, Project,
-    Scope, Source,
+    Completeness, Component, DeclaredLicense, Diagnostic, Ecosystem, Location, Parsed, Project, Scope, Source,
 };
 
-use crate::pom::{parse_pom, Dep, Pom};
+use crate::pom::{Dep, Pom, parse_pom};
 
 /// Property references followed inside one value before giving up.
 const MAX_EXPANSIONS: usize = 1000;
@@ -193,8 +192,7 @@ impl Reactor {
     /// Find each POM's parent in the tree: by `<relativePath>` first, then by
     /// coordinates among all POMs (as Maven's reactor does), then break cycles.
     fn link_parents(&mut self) {
-        let by_path: BTreeMap<&str, usize> =
-            self.poms.iter().enumerate().map(|(i, p)| (p.path.as_str(), i)).collect();
+        let by_path: BTreeMap<&str, usize> = self.poms.iter().enumerate().map(|(i, p)| (p.path.as_str(), i)).collect();
         for (i, pom) in self.poms.iter().enumerate() {
             let Some(pref) = &pom.parent else { continue };
             let rel = pref.relative_path.as_deref().unwrap_or("../pom.xml");
@@ -284,7 +282,9 @@ impl Reactor {
                 .or_else(|| pref.and_then(|p| p.version.clone()))
                 .or_else(|| parent_pom.and_then(|p| p.version.clone())),
             parent_group: pref.and_then(|p| p.group.clone()).or_else(|| parent_pom.and_then(effective_group)),
-            parent_artifact: pref.and_then(|p| p.artifact.clone()).or_else(|| parent_pom.and_then(|p| p.artifact.clone())),
+            parent_artifact: pref
+                .and_then(|p| p.artifact.clone())
+                .or_else(|| parent_pom.and_then(|p| p.artifact.clone())),
             parent_version: pref.and_then(|p| p.version.clone()).or_else(|| parent_pom.and_then(|p| p.version.clone())),
             packaging: pom.packaging.clone(),
         }
@@ -388,13 +388,7 @@ impl Reactor {
         out
     }
 
-    fn resolve(
-        &mut self,
-        i: usize,
-        declared_in: usize,
-        d: &Dep,
-        by_gav: &BTreeMap<Gav, usize>,
-    ) -> Outcome {
+    fn resolve(&mut self, i: usize, declared_in: usize, d: &Dep, by_gav: &BTreeMap<Gav, usize>) -> Outcome {
         let at = Location::new(self.poms[declared_in].path.clone(), Some(d.line));
         let key = self.key(i, d);
         let (group, artifact, kind, classifier) = key.clone();
@@ -418,10 +412,18 @@ impl Reactor {
             return Outcome::Unresolved(Diagnostic::warning(
                 "maven::unresolved-version",
                 at,
-                format!("{name} has no version and no <dependencyManagement> entry in the tree manages it{}", outside(true)),
+                format!(
+                    "{name} has no version and no <dependencyManagement> entry in the tree manages it{}",
+                    outside(true)
+                ),
             ));
         };
-        if unresolved(&group) || unresolved(&artifact) || unresolved(&version) || unresolved(&kind) || unresolved(&classifier) {
+        if unresolved(&group)
+            || unresolved(&artifact)
+            || unresolved(&version)
+            || unresolved(&kind)
+            || unresolved(&classifier)
+        {
             let missing: Vec<&str> =
                 [&group, &artifact, &version, &kind, &classifier].iter().flat_map(|s| references(s)).collect();
             return Outcome::Unresolved(Diagnostic::warning(
@@ -452,7 +454,8 @@ impl Reactor {
             }
         };
         let mut comp = Component::new(Ecosystem::Maven, Some(&group), &artifact, pinned);
-        let mut purl = Purl::new("maven", Some(&group), &artifact, Some(pinned)).qualifier("classifier", classifier.as_str());
+        let mut purl =
+            Purl::new("maven", Some(&group), &artifact, Some(pinned)).qualifier("classifier", classifier.as_str());
         if kind != "jar" {
             purl = purl.qualifier("type", kind.as_str());
         }
@@ -487,7 +490,10 @@ impl Reactor {
                     self.report(Diagnostic::warning(
                         "maven::duplicate-coordinates",
                         Location::new(self.poms[i].path.clone(), Some(self.poms[i].line)),
-                        format!("{g}:{a}:{v} is also defined by {}", self.poms[by_gav[&(g.clone(), a.clone(), v.clone())]].path),
+                        format!(
+                            "{g}:{a}:{v} is also defined by {}",
+                            self.poms[by_gav[&(g.clone(), a.clone(), v.clone())]].path
+                        ),
                     ));
                     sovra_core::project_ref(&self.poms[i].path)
                 }
@@ -533,7 +539,8 @@ impl Reactor {
             .modules
             .iter()
             .filter(|(m, _)| {
-                let target = join_rel(&dir, m).map(|t| if t.ends_with(".xml") { t } else { join_rel(&t, "pom.xml").unwrap_or(t) });
+                let target = join_rel(&dir, m)
+                    .map(|t| if t.ends_with(".xml") { t } else { join_rel(&t, "pom.xml").unwrap_or(t) });
                 !target.is_some_and(|t| self.poms.iter().any(|p| p.path == t))
             })
             .cloned()
@@ -667,7 +674,8 @@ mod tests {
 
     #[test]
     fn property_bomb_is_bounded() {
-        let mut props: Vec<(String, String)> = (0..40).map(|i| (format!("p{i}"), format!("${{p{}}}${{p{}}}", i + 1, i + 1))).collect();
+        let mut props: Vec<(String, String)> =
+            (0..40).map(|i| (format!("p{i}"), format!("${{p{}}}${{p{}}}", i + 1, i + 1))).collect();
         props.push(("p40".into(), "xxxxxxxx".into()));
         let c = Ctx { props: props.into_iter().collect(), ..Ctx::default() };
         assert_eq!(c.interp("${p0}"), "${p0}");

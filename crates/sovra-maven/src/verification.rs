@@ -67,7 +67,10 @@ pub fn parse_verification_metadata(text: &str, path: &str) -> Parsed {
                     continue;
                 }
                 let Some(alg) = algorithm(&digest.name) else { continue };
-                let values = digest.attr("value").into_iter().chain(digest.children("also-trust").filter_map(|t| t.attr("value")));
+                let values = digest
+                    .attr("value")
+                    .into_iter()
+                    .chain(digest.children("also-trust").filter_map(|t| t.attr("value")));
                 for value in values {
                     match Hash::from_hex(alg, value) {
                         Some(h) => c.hashes.push(h.with_file(file)),

@@ -72,7 +72,10 @@ fn apache_maven_reactor() {
     // Spot checks: a managed version with classifier, a managed optional, a test dependency.
     let guice = inv.component("pkg:maven/com.google.inject/guice@5.1.0?classifier=classes").expect("guice");
     assert_eq!(guice.properties["sovra:maven:managed-at"], "pom.xml:354");
-    assert_eq!(inv.component("pkg:maven/ch.qos.logback/logback-classic@1.6.3").and_then(|c| c.scope), Some(Scope::Optional));
+    assert_eq!(
+        inv.component("pkg:maven/ch.qos.logback/logback-classic@1.6.3").and_then(|c| c.scope),
+        Some(Scope::Optional)
+    );
     assert_eq!(inv.component("pkg:maven/org.xmlunit/xmlunit-core@2.13.0").and_then(|c| c.scope), Some(Scope::Dev));
     let core = "pkg:maven/org.apache.maven/maven-core@4.1.0-SNAPSHOT";
     assert!(inv.dependencies[core].contains("pkg:maven/org.apache.maven/maven-api-core@4.1.0-SNAPSHOT"));
@@ -91,7 +94,11 @@ fn commons_lang_single_pom() {
     assert_eq!(inv.projects[0].bom_ref, "pkg:maven/org.apache.commons/commons-lang3@3.21.0-SNAPSHOT");
     let purls: Vec<&str> = inv.components.iter().map(|c| c.purl.as_str()).collect();
     assert_eq!(purls.len(), 2);
-    assert!(purls.iter().all(|p| p.starts_with("pkg:maven/org.apache.commons/commons-text@") || p.starts_with("pkg:maven/org.easymock/easymock@5.6.0")), "{purls:?}");
+    assert!(
+        purls.iter().all(|p| p.starts_with("pkg:maven/org.apache.commons/commons-text@")
+            || p.starts_with("pkg:maven/org.easymock/easymock@5.6.0")),
+        "{purls:?}"
+    );
     assert!(inv.components.iter().all(|c| c.scope == Some(Scope::Dev)));
     assert_eq!(declarations_resolved_to_components(&inv), 2);
     assert_eq!(count(&inv, "maven::unresolved-version"), 5);
@@ -106,7 +113,8 @@ fn dd_trace_java_lockfiles() {
     assert_eq!(inv.components.len(), 1331);
     assert_eq!(inv.projects.len(), 12);
     assert!(inv.diagnostics.is_empty(), "{:#?}", inv.diagnostics);
-    let per_lock: usize = inv.dependencies.iter().filter(|(k, _)| k.starts_with("sovra:project:")).map(|(_, v)| v.len()).sum();
+    let per_lock: usize =
+        inv.dependencies.iter().filter(|(k, _)| k.starts_with("sovra:project:")).map(|(_, v)| v.len()).sum();
     assert_eq!(per_lock, 2524, "one edge per lock line");
     // Every component keeps its configurations; a runtime one is Required.
     assert!(inv.components.iter().all(|c| c.properties.contains_key("sovra:maven:configurations")));

@@ -83,7 +83,10 @@ fn reactor_versions_scopes_and_qualifiers() {
     // `[2.16.1]` is an exact version; the range as written is kept.
     let io = comp(&inv, "pkg:maven/commons-io/commons-io@2.16.1");
     assert_eq!(io.properties["sovra:maven:requested-version"], "[2.16.1]");
-    assert_eq!(comp(&inv, "pkg:maven/io.micrometer/micrometer-core@1.13.0").properties["sovra:maven:profile"], "metrics");
+    assert_eq!(
+        comp(&inv, "pkg:maven/io.micrometer/micrometer-core@1.13.0").properties["sovra:maven:profile"],
+        "metrics"
+    );
     // Another version of a reactor module is an ordinary component.
     assert_eq!(scope("pkg:maven/org.example/demo-core@1.0.0"), Some(Scope::Dev));
 }
@@ -100,7 +103,11 @@ fn reactor_edges_follow_inheritance_and_child_context() {
     // demo-cli finds its parent by coordinates (../pom.xml is absent).
     assert_eq!(
         deps(&inv, CLI),
-        ["pkg:maven/com.google.guava/guava@33.0-jre", "pkg:maven/org.slf4j/slf4j-api@2.0.13", "pkg:maven/org.yaml/snakeyaml@2.2"]
+        [
+            "pkg:maven/com.google.guava/guava@33.0-jre",
+            "pkg:maven/org.slf4j/slf4j-api@2.0.13",
+            "pkg:maven/org.yaml/snakeyaml@2.2"
+        ]
     );
     assert_eq!(deps(&inv, CORE).len(), 8);
     assert_eq!(inv.completeness.get("pom.xml"), Some(&sovra_core::Completeness::Incomplete));
@@ -120,7 +127,11 @@ fn reactor_reports_what_the_tree_cannot_resolve() {
     let msg = |line| inv.diagnostics.iter().find(|d| d.location.line == Some(line)).unwrap().message.clone();
     assert!(msg(32).contains("${corp.lib.version}") && msg(32).contains("corp-parent:7 is outside"), "{}", msg(32));
     assert!(msg(42).contains("org.junit:junit-bom:5.10.2"), "{}", msg(42));
-    assert!(!inv.components.iter().any(|c| c.name == "from-corp-parent" || c.name == "commons-text" || c.name == "junit-jupiter"));
+    assert!(
+        !inv.components
+            .iter()
+            .any(|c| c.name == "from-corp-parent" || c.name == "commons-text" || c.name == "junit-jupiter")
+    );
 }
 
 #[test]
@@ -144,11 +155,17 @@ fn gradle_lockfiles_scope_by_configuration() {
     }
     assert_eq!(scope("pkg:maven/org.example/shaded-extra@0.3"), Some(Scope::Required));
     let guava = comp(&inv, "pkg:maven/com.google.guava/guava@33.2.1-jre");
-    assert_eq!(guava.locations.iter().map(|l| l.to_string()).collect::<Vec<_>>(), ["gradle.lockfile:5", "sub/gradle.lockfile:2"]);
+    assert_eq!(
+        guava.locations.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+        ["gradle.lockfile:5", "sub/gradle.lockfile:2"]
+    );
     let refs: Vec<&str> = inv.projects.iter().map(|p| p.bom_ref.as_str()).collect();
     assert_eq!(refs, ["sovra:project:.", "sovra:project:sub"]);
     assert_eq!(deps(&inv, "sovra:project:.").len(), 10, "root lockfile (9) and buildscript lockfile (1)");
-    assert_eq!(deps(&inv, "sovra:project:sub"), ["pkg:maven/com.google.guava/guava@33.2.1-jre", "pkg:maven/org.postgresql/postgresql@42.7.3"]);
+    assert_eq!(
+        deps(&inv, "sovra:project:sub"),
+        ["pkg:maven/com.google.guava/guava@33.2.1-jre", "pkg:maven/org.postgresql/postgresql@42.7.3"]
+    );
     assert_eq!(inv.completeness.get("sub/gradle.lockfile"), Some(&sovra_core::Completeness::IncompleteFirstPartyOnly));
     assert!(inv.diagnostics.is_empty(), "{:#?}", inv.diagnostics);
 }
@@ -225,8 +242,17 @@ fn bad_inputs_become_named_diagnostics() {
     let refs: Vec<&str> = inv.projects.iter().map(|p| p.bom_ref.as_str()).collect();
     assert_eq!(
         refs,
-        ["pkg:maven/org.example/a@1", "pkg:maven/org.example/b@1", "pkg:maven/org.example/entity@1.0", "sovra:project:lockfile"]
+        [
+            "pkg:maven/org.example/a@1",
+            "pkg:maven/org.example/b@1",
+            "pkg:maven/org.example/entity@1.0",
+            "sovra:project:lockfile"
+        ]
     );
-    let entity = inv.diagnostics.iter().find(|d| d.code == "maven::unresolved-version" && d.location.file == "entity/pom.xml").unwrap();
+    let entity = inv
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "maven::unresolved-version" && d.location.file == "entity/pom.xml")
+        .unwrap();
     assert!(entity.message.contains("&ver;"), "{}", entity.message);
 }

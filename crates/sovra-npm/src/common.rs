@@ -44,9 +44,7 @@ pub fn split_name(full: &str) -> (Option<&str>, &str) {
 /// to tell a package key from garbage before a purl is built from it.
 pub fn is_package_name(name: &str) -> bool {
     let (scope, base) = split_name(name);
-    let ok = |s: &str| {
-        !s.is_empty() && !s.contains(['/', ' ', '\\', ':']) && s != "." && s != ".."
-    };
+    let ok = |s: &str| !s.is_empty() && !s.contains(['/', ' ', '\\', ':']) && s != "." && s != "..";
     ok(base) && scope.is_none_or(|s| ok(&s[1..]))
 }
 
@@ -226,10 +224,7 @@ pub fn declared_license(value: &serde_json::Value) -> Option<DeclaredLicense> {
         serde_json::Value::String(s) if !s.trim().is_empty() => Some(DeclaredLicense::raw(s.trim())),
         serde_json::Value::Object(o) => o.get("type").and_then(|t| t.as_str()).map(DeclaredLicense::raw),
         serde_json::Value::Array(items) => {
-            let names: Vec<String> = items
-                .iter()
-                .filter_map(|i| declared_license(i).map(|d| d.raw))
-                .collect();
+            let names: Vec<String> = items.iter().filter_map(|i| declared_license(i).map(|d| d.raw)).collect();
             DeclaredLicense::any_of(&names)
         }
         _ => None,
@@ -263,11 +258,7 @@ impl DepKind {
 /// projects' direct dependencies with the scope they give; `graph[n]` the
 /// outgoing edges of node `n`. A bucket queue over the three scopes keeps
 /// this linear in the size of the graph. Unreached nodes get `None`.
-pub fn reach_scopes(
-    nodes: usize,
-    roots: &[(usize, Scope)],
-    graph: &[Vec<(usize, DepKind)>],
-) -> Vec<Option<Scope>> {
+pub fn reach_scopes(nodes: usize, roots: &[(usize, Scope)], graph: &[Vec<(usize, DepKind)>]) -> Vec<Option<Scope>> {
     let mut best: Vec<Option<Scope>> = vec![None; nodes];
     let levels = [Scope::Required, Scope::Optional, Scope::Dev];
     let mut queues: Vec<VecDeque<usize>> = vec![VecDeque::new(); levels.len()];
@@ -523,15 +514,21 @@ mod tests {
             }
         );
         let o = origin("https://github.com/a/b.git#commit=abcdef12&head=main").unwrap();
-        assert!(matches!(o.source, Source::Git { commit: Some(ref c), reference: Some(ref r), .. } if c == "abcdef12" && r == "main"));
+        assert!(
+            matches!(o.source, Source::Git { commit: Some(ref c), reference: Some(ref r), .. } if c == "abcdef12" && r == "main")
+        );
         let o = origin("github:a/b#v1.0").unwrap();
-        assert!(matches!(o.source, Source::Git { ref url, reference: Some(ref r), commit: None } if url == "https://github.com/a/b.git" && r == "v1.0"));
+        assert!(
+            matches!(o.source, Source::Git { ref url, reference: Some(ref r), commit: None } if url == "https://github.com/a/b.git" && r == "v1.0")
+        );
         assert_eq!(origin("file:../x.tgz").unwrap().source, Source::Path { path: "../x.tgz".into() });
         let o = origin("https://example.org/x.tgz").unwrap();
         assert_eq!(o.source, Source::Url { url: "https://example.org/x.tgz".into() });
         assert_eq!(origin("1.2.3"), None);
         let o = origin("https://codeload.github.com/a/b/tar.gz/abcdef1").unwrap();
-        assert!(matches!(o.source, Source::Git { ref url, commit: Some(ref c), .. } if url == "https://github.com/a/b.git" && c == "abcdef1"));
+        assert!(
+            matches!(o.source, Source::Git { ref url, commit: Some(ref c), .. } if url == "https://github.com/a/b.git" && c == "abcdef1")
+        );
         assert_eq!(o.download_url.as_deref(), Some("https://codeload.github.com/a/b/tar.gz/abcdef1"));
     }
 
@@ -546,9 +543,13 @@ mod tests {
     #[test]
     fn reachability_prefers_the_strongest_path() {
         // 0 -> 1 (prod), 2 -> 1 (dev root), 1 -> 3 (optional), 4 unreached.
-        let graph = vec![vec![(1, DepKind::Prod)], vec![(3, DepKind::Optional)], vec![(1, DepKind::Prod)], vec![], vec![]];
+        let graph =
+            vec![vec![(1, DepKind::Prod)], vec![(3, DepKind::Optional)], vec![(1, DepKind::Prod)], vec![], vec![]];
         let s = reach_scopes(5, &[(2, Scope::Dev), (0, Scope::Required)], &graph);
-        assert_eq!(s, vec![Some(Scope::Required), Some(Scope::Required), Some(Scope::Dev), Some(Scope::Optional), None]);
+        assert_eq!(
+            s,
+            vec![Some(Scope::Required), Some(Scope::Required), Some(Scope::Dev), Some(Scope::Optional), None]
+        );
     }
 
     #[test]

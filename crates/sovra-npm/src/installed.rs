@@ -113,11 +113,20 @@ mod tests {
             ("package.json", r#"{"name":"app"}"#),
             ("node_modules/a/package.json", "{\"name\":\"a\",\n\"version\":\"1.0.0\",\n\"license\":\"MIT\"}"),
             ("node_modules/a/LICENSE", "MIT"),
-            ("node_modules/a/node_modules/b/package.json", r#"{"name":"b","version":"2.0.0","licenses":[{"type":"MIT"},{"type":"Apache-2.0"}]}"#),
-            ("node_modules/@s/c/package.json", r#"{"name":"@s/c","version":"3.0.0","license":{"type":"ISC","url":"x"}}"#),
+            (
+                "node_modules/a/node_modules/b/package.json",
+                r#"{"name":"b","version":"2.0.0","licenses":[{"type":"MIT"},{"type":"Apache-2.0"}]}"#,
+            ),
+            (
+                "node_modules/@s/c/package.json",
+                r#"{"name":"@s/c","version":"3.0.0","license":{"type":"ISC","url":"x"}}"#,
+            ),
             ("node_modules/@s/c/LICENCE.md", "ISC"),
             ("node_modules/.bin/x/package.json", r#"{"name":"x","version":"1.0.0"}"#),
-            ("node_modules/.pnpm/d@4.0.0/node_modules/d/package.json", r#"{"name":"d","version":"4.0.0","license":"BSD-3-Clause"}"#),
+            (
+                "node_modules/.pnpm/d@4.0.0/node_modules/d/package.json",
+                r#"{"name":"d","version":"4.0.0","license":"BSD-3-Clause"}"#,
+            ),
             ("node_modules/broken/package.json", "{\"name\":"),
             ("node_modules/array/package.json", "[1]"),
             ("node_modules/stub/package.json", r#"{"name":"stub"}"#),
@@ -131,23 +140,59 @@ mod tests {
         let summary: Vec<(String, String, Vec<String>, Vec<String>)> = found
             .packages
             .iter()
-            .map(|p| (p.purl.clone(), p.dir.clone(), p.declared.iter().map(|d| d.raw.clone()).collect(), p.license_files.clone()))
+            .map(|p| {
+                (
+                    p.purl.clone(),
+                    p.dir.clone(),
+                    p.declared.iter().map(|d| d.raw.clone()).collect(),
+                    p.license_files.clone(),
+                )
+            })
             .collect();
-        assert_eq!(summary, vec![
-            ("pkg:npm/d@4.0.0".into(), "node_modules/.pnpm/d@4.0.0/node_modules/d".into(), vec!["BSD-3-Clause".into()], vec![]),
-            ("pkg:npm/%40s/c@3.0.0".into(), "node_modules/@s/c".into(), vec!["ISC".into()], vec!["node_modules/@s/c/LICENCE.md".into()]),
-            ("pkg:npm/a@1.0.0".into(), "node_modules/a".into(), vec!["MIT".into()], vec!["node_modules/a/LICENSE".into()]),
-            ("pkg:npm/b@2.0.0".into(), "node_modules/a/node_modules/b".into(), vec!["MIT OR Apache-2.0".into()], vec![]),
-        ]);
+        assert_eq!(
+            summary,
+            vec![
+                (
+                    "pkg:npm/d@4.0.0".into(),
+                    "node_modules/.pnpm/d@4.0.0/node_modules/d".into(),
+                    vec!["BSD-3-Clause".into()],
+                    vec![]
+                ),
+                (
+                    "pkg:npm/%40s/c@3.0.0".into(),
+                    "node_modules/@s/c".into(),
+                    vec!["ISC".into()],
+                    vec!["node_modules/@s/c/LICENCE.md".into()]
+                ),
+                (
+                    "pkg:npm/a@1.0.0".into(),
+                    "node_modules/a".into(),
+                    vec!["MIT".into()],
+                    vec!["node_modules/a/LICENSE".into()]
+                ),
+                (
+                    "pkg:npm/b@2.0.0".into(),
+                    "node_modules/a/node_modules/b".into(),
+                    vec!["MIT OR Apache-2.0".into()],
+                    vec![]
+                ),
+            ]
+        );
         let a = &found.packages[2].declared[0];
-        assert_eq!(a.source.as_ref().map(|s| (s.file.as_str(), s.line)), Some(("node_modules/a/package.json", Some(3))));
+        assert_eq!(
+            a.source.as_ref().map(|s| (s.file.as_str(), s.line)),
+            Some(("node_modules/a/package.json", Some(3)))
+        );
         let codes: Vec<(&str, &str)> =
             found.diagnostics.iter().map(|d| (d.code.as_str(), d.location.file.as_str())).collect();
-        assert_eq!(codes, [
-            ("npm::installed-manifest", "node_modules/array/package.json"),
-            ("npm::binary", "node_modules/bin/package.json"),
-            ("npm::installed-manifest", "node_modules/broken/package.json"),
-        ]);
+        assert_eq!(
+            codes,
+            [
+                ("npm::installed-manifest", "node_modules/array/package.json"),
+                ("npm::binary", "node_modules/bin/package.json"),
+                ("npm::installed-manifest", "node_modules/broken/package.json"),
+            ]
+        );
     }
 
     #[test]

@@ -168,7 +168,13 @@ pub fn local_path(base: &str, rel: &str) -> String {
 }
 
 /// A project that only the lockfile knows (its package.json is not in the tree).
-pub fn lockfile_project(name: Option<&str>, version: Option<&str>, dir: &str, lockfile: &str, line: Option<u32>) -> Project {
+pub fn lockfile_project(
+    name: Option<&str>,
+    version: Option<&str>,
+    dir: &str,
+    lockfile: &str,
+    line: Option<u32>,
+) -> Project {
     let manifest = join_rel(dir, "package.json").unwrap_or_else(|| "package.json".into());
     let display = name.unwrap_or(if dir.is_empty() { "root" } else { dir });
     let (ns, base) = split_name(display);
@@ -210,11 +216,8 @@ impl ProjectSet {
             Ok((manifest, diags)) => {
                 self.diagnostics.extend(diags);
                 let bom_ref = project_ref(manifest.name.as_deref(), manifest.version.as_deref(), path);
-                let project = Project {
-                    bom_ref,
-                    component: manifest.component.clone(),
-                    manifest: Location::new(path, Some(1)),
-                };
+                let project =
+                    Project { bom_ref, component: manifest.component.clone(), manifest: Location::new(path, Some(1)) };
                 self.by_dir.insert(parent_dir(path).to_string(), Member { project, manifest });
             }
             Err(d) => self.diagnostics.push(d),

@@ -163,7 +163,12 @@ fn walk_v1<'a>(
         let entry_path = format!("{json_path}\0{name}");
         let line = lines.get(&entry_path).copied();
         let Value::Object(entry) = entry else {
-            out.diagnostics.push(common::error("wrong-type", path, line, format!("dependency `{name}` is not an object")));
+            out.diagnostics.push(common::error(
+                "wrong-type",
+                path,
+                line,
+                format!("dependency `{name}` is not an object"),
+            ));
             continue;
         };
         let requires = match entry.get("requires") {
@@ -181,7 +186,16 @@ fn walk_v1<'a>(
                 ));
                 continue;
             }
-            walk_v1(nested, &format!("{key}/"), &format!("{entry_path}\0dependencies"), lines, path, depth + 1, table, out);
+            walk_v1(
+                nested,
+                &format!("{key}/"),
+                &format!("{entry_path}\0dependencies"),
+                lines,
+                path,
+                depth + 1,
+                table,
+                out,
+            );
         }
     }
 }
@@ -200,7 +214,10 @@ fn resolve_table(root: &Map<String, Value>, table: &[Installed], path: &str, mem
                 None => {
                     // v2/v3 copy name and version of the root and workspaces into the lockfile.
                     let (name, version) = if inst.key.is_empty() {
-                        (str_of(inst.entry, "name").or(str_of(root, "name")), str_of(inst.entry, "version").or(str_of(root, "version")))
+                        (
+                            str_of(inst.entry, "name").or(str_of(root, "name")),
+                            str_of(inst.entry, "version").or(str_of(root, "version")),
+                        )
                     } else {
                         (str_of(inst.entry, "name"), str_of(inst.entry, "version"))
                     };
@@ -212,7 +229,12 @@ fn resolve_table(root: &Map<String, Value>, table: &[Installed], path: &str, mem
             match str_of(inst.entry, "resolved") {
                 Some(target) => Node::Link(target.to_string()),
                 None => {
-                    out.diagnostics.push(common::warning("link", path, inst.line, format!("link `{}` has no `resolved` target", inst.key)));
+                    out.diagnostics.push(common::warning(
+                        "link",
+                        path,
+                        inst.line,
+                        format!("link `{}` has no `resolved` target", inst.key),
+                    ));
                     Node::Skipped
                 }
             }
@@ -247,7 +269,10 @@ fn resolve_table(root: &Map<String, Value>, table: &[Installed], path: &str, mem
                     "unresolved-dependency",
                     path,
                     inst.line,
-                    format!("`{}` depends on `{name}`, which is not installed where node would look", display_key(&inst.key)),
+                    format!(
+                        "`{}` depends on `{name}`, which is not installed where node would look",
+                        display_key(&inst.key)
+                    ),
                 )),
             }
         }
@@ -361,7 +386,8 @@ fn installed_component(
 fn resolve(index: &HashMap<&str, usize>, from: &str, name: &str) -> Option<usize> {
     let mut dir = from;
     loop {
-        let candidate = if dir.is_empty() { format!("node_modules/{name}") } else { format!("{dir}/node_modules/{name}") };
+        let candidate =
+            if dir.is_empty() { format!("node_modules/{name}") } else { format!("{dir}/node_modules/{name}") };
         if let Some(i) = index.get(candidate.as_str()) {
             return Some(*i);
         }
@@ -382,7 +408,8 @@ mod tests {
 
     #[test]
     fn node_resolution_walks_up() {
-        let keys = ["node_modules/a", "node_modules/a/node_modules/b", "node_modules/@s/c", "packages/w/node_modules/b"];
+        let keys =
+            ["node_modules/a", "node_modules/a/node_modules/b", "node_modules/@s/c", "packages/w/node_modules/b"];
         let index: HashMap<&str, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
         assert_eq!(resolve(&index, "node_modules/@s/c", "a"), Some(0));
         assert_eq!(resolve(&index, "node_modules/a", "b"), Some(1));

@@ -224,7 +224,10 @@ pub fn parse_pnpm_lock(text: &str, path: &str, members: &ProjectSet) -> Parsed {
             }
         };
         let dir = local_path(lock_dir, &ikey);
-        let project = members.get(&dir).map(|m| m.project.clone()).unwrap_or_else(|| lockfile_project(None, None, &dir, path, line));
+        let project = members
+            .get(&dir)
+            .map(|m| m.project.clone())
+            .unwrap_or_else(|| lockfile_project(None, None, &dir, path, line));
         let from = project.bom_ref.clone();
         if known.insert(from.clone()) {
             out.projects.push(project);
@@ -380,17 +383,29 @@ fn node_component(
         return Some(r);
     }
     let (Some(name), Some(version)) = (name, version) else {
-        out.diagnostics.push(common::warning("bad-entry", path, n.line, format!("`{}`: no package name or version", n.key)));
+        out.diagnostics.push(common::warning(
+            "bad-entry",
+            path,
+            n.line,
+            format!("`{}`: no package name or version", n.key),
+        ));
         return None;
     };
     if !common::is_package_name(&name) || version.is_empty() {
-        out.diagnostics.push(common::warning("bad-entry", path, n.line, format!("`{}`: no usable package name or version", n.key)));
+        out.diagnostics.push(common::warning(
+            "bad-entry",
+            path,
+            n.line,
+            format!("`{}`: no usable package name or version", n.key),
+        ));
         return None;
     }
     let mut c = common::component(&name, &version);
     if let Some(r) = resolution {
         let origin = match (&r.repo, &r.commit, &r.tarball) {
-            (Some(repo), Some(commit), _) => common::origin(&format!("git+{}#{commit}", repo.trim_start_matches("git+"))),
+            (Some(repo), Some(commit), _) => {
+                common::origin(&format!("git+{}#{commit}", repo.trim_start_matches("git+")))
+            }
             (_, _, Some(t)) => common::origin(t),
             _ => None,
         };

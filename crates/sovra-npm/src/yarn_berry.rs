@@ -101,7 +101,12 @@ pub fn parse_yarn_berry(text: &str, path: &str, members: &ProjectSet, catalogs: 
             line_of("__metadata"),
             format!("unknown yarn lockfile version {:?}; reading it like version 10", yaml_string(&m.version)),
         )),
-        _ => out.diagnostics.push(common::warning("lockfile-version", path, line_of("__metadata"), "`__metadata.version` missing")),
+        _ => out.diagnostics.push(common::warning(
+            "lockfile-version",
+            path,
+            line_of("__metadata"),
+            "`__metadata.version` missing",
+        )),
     }
 
     let lock_dir = parent_dir(path);
@@ -235,7 +240,8 @@ fn lookup<'a>(by_desc: &'a HashMap<String, usize>, name: &str, range: &str) -> O
 
 fn has_protocol(range: &str) -> bool {
     range.split_once(':').is_some_and(|(p, _)| {
-        p.starts_with(|c: char| c.is_ascii_alphabetic()) && p.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        p.starts_with(|c: char| c.is_ascii_alphabetic())
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     })
 }
 
@@ -276,7 +282,12 @@ fn resolve_locator(
     out: &mut Parsed,
 ) -> Option<Resolved> {
     let Some((name, reference)) = common::split_descriptor(locator) else {
-        out.diagnostics.push(common::warning("bad-entry", path, line, format!("resolution `{locator}` is not `name@reference`")));
+        out.diagnostics.push(common::warning(
+            "bad-entry",
+            path,
+            line,
+            format!("resolution `{locator}` is not `name@reference`"),
+        ));
         return None;
     };
     let (protocol, rest) = reference.split_once(':').unwrap_or(("", reference));
@@ -314,12 +325,22 @@ fn resolve_locator(
         (_, Some(v)) => v,
         (None, None) => inner.clone(),
         (Some(_), None) => {
-            out.diagnostics.push(common::warning("missing-version", path, line, format!("`{locator}` has no version; not listed")));
+            out.diagnostics.push(common::warning(
+                "missing-version",
+                path,
+                line,
+                format!("`{locator}` has no version; not listed"),
+            ));
             return None;
         }
     };
     if !common::is_package_name(name) || version.is_empty() {
-        out.diagnostics.push(common::warning("bad-entry", path, line, format!("`{locator}` has no usable name or version")));
+        out.diagnostics.push(common::warning(
+            "bad-entry",
+            path,
+            line,
+            format!("`{locator}` has no usable name or version"),
+        ));
         return None;
     }
     let mut c = common::component(name, &version);

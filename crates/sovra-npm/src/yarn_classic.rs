@@ -40,7 +40,8 @@ pub fn parse_entries(text: &str, path: &str, diags: &mut Vec<sovra_core::Diagnos
             continue;
         }
         let indent = line.len() - body.len();
-        let syntax = |what: &str| common::error("yarn-syntax", path, Some(line_no), format!("{what}: `{}`", truncate(body)));
+        let syntax =
+            |what: &str| common::error("yarn-syntax", path, Some(line_no), format!("{what}: `{}`", truncate(body)));
         match (indent, entries.last_mut()) {
             (0, _) => {
                 open_map = None;
@@ -200,10 +201,21 @@ pub fn parse_yarn_classic(text: &str, path: &str, members: &ProjectSet) -> Parse
 }
 
 /// The component (or local project) of one entry.
-fn entry_node(e: &Entry, path: &str, lock_dir: &str, components: &mut ComponentSet, out: &mut Parsed) -> Option<String> {
+fn entry_node(
+    e: &Entry,
+    path: &str,
+    lock_dir: &str,
+    components: &mut ComponentSet,
+    out: &mut Parsed,
+) -> Option<String> {
     let first = e.specifiers.first()?;
     let Some((key_name, range)) = common::split_descriptor(first) else {
-        out.diagnostics.push(common::warning("bad-entry", path, Some(e.line), format!("`{first}` is not `name@range`")));
+        out.diagnostics.push(common::warning(
+            "bad-entry",
+            path,
+            Some(e.line),
+            format!("`{first}` is not `name@range`"),
+        ));
         return None;
     };
     let local = range.strip_prefix("file:").or_else(|| range.strip_prefix("link:"));
@@ -211,18 +223,29 @@ fn entry_node(e: &Entry, path: &str, lock_dir: &str, components: &mut ComponentS
         && !local.ends_with(".tgz")
     {
         let dir = local_path(lock_dir, local);
-        let project = lockfile_project(Some(key_name), e.fields.get("version").map(String::as_str), &dir, path, Some(e.line));
+        let project =
+            lockfile_project(Some(key_name), e.fields.get("version").map(String::as_str), &dir, path, Some(e.line));
         let r = project.bom_ref.clone();
         out.projects.push(project);
         return Some(r);
     }
     let name = common::parse_alias(range).map_or(key_name, |(real, _)| real);
     let Some(version) = e.fields.get("version").filter(|v| !v.is_empty()) else {
-        out.diagnostics.push(common::warning("missing-version", path, Some(e.line), format!("`{first}` has no version; not listed")));
+        out.diagnostics.push(common::warning(
+            "missing-version",
+            path,
+            Some(e.line),
+            format!("`{first}` has no version; not listed"),
+        ));
         return None;
     };
     if !common::is_package_name(name) {
-        out.diagnostics.push(common::warning("bad-entry", path, Some(e.line), format!("`{name}` is not a package name")));
+        out.diagnostics.push(common::warning(
+            "bad-entry",
+            path,
+            Some(e.line),
+            format!("`{name}` is not a package name"),
+        ));
         return None;
     }
     let mut c = common::component(name, version);

@@ -39,7 +39,12 @@ fn check(project: &str, components: usize, projects: usize) -> Option<Inventory>
     // Every component is reached from some project (no orphaned subgraph).
     let reached: std::collections::BTreeSet<&String> = inv.dependencies.values().flatten().collect();
     let orphans: Vec<_> = inv.components.iter().filter(|c| !reached.contains(&c.purl)).map(|c| &c.purl).collect();
-    assert!(orphans.len() <= components / 50, "{project}: {} orphans, e.g. {:?}", orphans.len(), &orphans[..orphans.len().min(5)]);
+    assert!(
+        orphans.len() <= components / 50,
+        "{project}: {} orphans, e.g. {:?}",
+        orphans.len(),
+        &orphans[..orphans.len().min(5)]
+    );
     Some(inv)
 }
 

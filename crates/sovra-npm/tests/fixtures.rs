@@ -34,7 +34,8 @@ const GIT_SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 #[test]
 fn package_lock_v1_tree_aliases_git_and_flags() {
     let inv = scan("lock-v1");
-    let git = format!("pkg:npm/gitdep@{GIT_SHA}?vcs_url=git%2Bssh:%2F%2Fgit%40github.com%2Facme%2Fgitdep.git%40{GIT_SHA}");
+    let git =
+        format!("pkg:npm/gitdep@{GIT_SHA}?vcs_url=git%2Bssh:%2F%2Fgit%40github.com%2Facme%2Fgitdep.git%40{GIT_SHA}");
     assert_eq!(
         purls(&inv),
         vec![
@@ -107,7 +108,10 @@ fn package_lock_v3_workspaces_links_nesting_and_flags() {
     );
     // The link `node_modules/@mono/lib` resolves to the workspace project;
     // packages/lib finds its own nested c@2, app the hoisted c@1.
-    assert_eq!(deps(&inv, "pkg:npm/%40mono/app@0.1.0"), vec!["pkg:npm/c@1.0.0", "sovra:project:packages/lib/package.json"]);
+    assert_eq!(
+        deps(&inv, "pkg:npm/%40mono/app@0.1.0"),
+        vec!["pkg:npm/c@1.0.0", "sovra:project:packages/lib/package.json"]
+    );
     assert_eq!(deps(&inv, "sovra:project:packages/lib/package.json"), vec!["pkg:npm/c@2.0.0"]);
     assert_eq!(deps(&inv, "pkg:npm/c@1.0.0"), vec!["pkg:npm/d@1.0.0", "pkg:npm/peer-x@1.0.0"]);
     assert_eq!(deps(&inv, "pkg:npm/mono@0.1.0"), vec!["pkg:npm/typescript@5.4.2"]);
@@ -181,7 +185,10 @@ fn yarn_berry_workspaces_patch_virtual_link_and_checksum() {
     assert!(ts.properties["sovra:npm:yarn-checksum"].starts_with("10c0/"));
     assert_eq!(scope(&inv, "pkg:npm/fsevents@2.3.3"), Scope::Optional);
     assert_eq!(scope(&inv, "pkg:npm/lodash@4.17.21"), Scope::Required);
-    assert_eq!(deps(&inv, "sovra:project:package.json"), vec!["pkg:npm/helper@0.0.0", "pkg:npm/lodash@4.17.21", "pkg:npm/typescript@5.4.2"]);
+    assert_eq!(
+        deps(&inv, "sovra:project:package.json"),
+        vec!["pkg:npm/helper@0.0.0", "pkg:npm/lodash@4.17.21", "pkg:npm/typescript@5.4.2"]
+    );
     assert_eq!(deps(&inv, "pkg:npm/react-dom@18.2.0"), vec!["pkg:npm/fsevents@2.3.3", "pkg:npm/loose-envify@1.4.0"]);
     assert!(inv.diagnostics.is_empty(), "{:?}", inv.diagnostics);
 }
@@ -206,8 +213,14 @@ fn pnpm_5_peer_suffixes_dev_flags_and_links() {
     );
     assert_eq!(scope(&inv, "pkg:npm/vite@4.3.1"), Scope::Dev);
     assert_eq!(scope(&inv, "pkg:npm/%40types/node@18.0.0"), Scope::Required);
-    assert_eq!(deps(&inv, "pkg:npm/vite@4.3.1"), vec!["pkg:npm/%40types/node@18.0.0", "pkg:npm/esbuild@0.17.19", "pkg:npm/fsevents@2.3.2"]);
-    assert_eq!(deps(&inv, "pkg:npm/%40p5/p@1.0.0"), vec!["pkg:npm/%40types/node@18.0.0", "sovra:project:packages/other/package.json"]);
+    assert_eq!(
+        deps(&inv, "pkg:npm/vite@4.3.1"),
+        vec!["pkg:npm/%40types/node@18.0.0", "pkg:npm/esbuild@0.17.19", "pkg:npm/fsevents@2.3.2"]
+    );
+    assert_eq!(
+        deps(&inv, "pkg:npm/%40p5/p@1.0.0"),
+        vec!["pkg:npm/%40types/node@18.0.0", "sovra:project:packages/other/package.json"]
+    );
     // The broken integrity of vite is reported with its line.
     assert_eq!(codes(&inv), vec![("npm::integrity", "pnpm-lock.yaml", Some(25))]);
 }
@@ -217,7 +230,12 @@ fn pnpm_6_single_project_with_alias() {
     let inv = scan("pnpm-6");
     assert_eq!(
         purls(&inv),
-        vec!["pkg:npm/react-dom@18.2.0", "pkg:npm/react@18.2.0", "pkg:npm/scheduler@0.23.0", "pkg:npm/string-width@4.2.3"]
+        vec![
+            "pkg:npm/react-dom@18.2.0",
+            "pkg:npm/react@18.2.0",
+            "pkg:npm/scheduler@0.23.0",
+            "pkg:npm/string-width@4.2.3"
+        ]
     );
     assert_eq!(scope(&inv, "pkg:npm/string-width@4.2.3"), Scope::Dev);
     assert_eq!(

@@ -2,12 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use sovra_core::plugin::{file_name, join_rel, parent_dir, SourceTree};
-use sovra_core::{Completeness, Component, DeclaredLicense, Diagnostic, Ecosystem, Location, Parsed, Project, Scope, Source};
+use sovra_core::plugin::{SourceTree, file_name, join_rel, parent_dir};
+use sovra_core::{
+    Completeness, Component, DeclaredLicense, Diagnostic, Ecosystem, Location, Parsed, Project, Scope, Source,
+};
 
 use crate::lockfile::{EntryKind, LockEntry, LockFile, Section};
 use crate::msbuild::PROJECT_REFERENCE;
-use crate::project::{is_test_name, is_test_package, read_xml, ProjectInfo};
+use crate::project::{ProjectInfo, is_test_name, is_test_package, read_xml};
 
 /// File extensions of MSBuild project files that restore NuGet packages.
 pub const PROJECT_EXTENSIONS: [&str; 3] = [".csproj", ".fsproj", ".vbproj"];
@@ -85,14 +87,19 @@ impl Context<'_> {
         self.info.is_some_and(ProjectInfo::is_test)
             || is_test_name(file_name(self.dir()))
             || lock.is_some_and(|l| {
-                l.sections.iter().flat_map(|s| &s.entries).any(|e| e.kind == EntryKind::Direct && is_test_package(&e.name))
+                l.sections
+                    .iter()
+                    .flat_map(|s| &s.entries)
+                    .any(|e| e.kind == EntryKind::Direct && is_test_package(&e.name))
             })
     }
 
     /// Lower-cased names of the project's build-only (`PrivateAssets="all"`) references.
     fn build_only(&self) -> BTreeSet<String> {
         self.info
-            .map(|i| i.package_refs().into_iter().filter(|r| r.build_only).map(|r| r.name.to_ascii_lowercase()).collect())
+            .map(|i| {
+                i.package_refs().into_iter().filter(|r| r.build_only).map(|r| r.name.to_ascii_lowercase()).collect()
+            })
             .unwrap_or_default()
     }
 
@@ -204,7 +211,10 @@ pub fn locked(ctx: &Context, lock: &LockFile, out: &mut Parsed) {
                     out.diagnostics.push(Diagnostic::warning(
                         "nuget::unresolved-dependency",
                         Location::new(ctx.lock_path, Some(entry.line)),
-                        format!("{} ({}) depends on {dep} {range}, which section {} does not list", entry.name, section.key, section.key),
+                        format!(
+                            "{} ({}) depends on {dep} {range}, which section {} does not list",
+                            entry.name, section.key, section.key
+                        ),
                     ));
                     continue;
                 };
@@ -344,7 +354,8 @@ pub fn lowest_version(requested: &str) -> Option<String> {
     } else {
         r
     };
-    (!v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))).then(|| v.to_string())
+    (!v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+')))
+        .then(|| v.to_string())
 }
 
 #[cfg(test)]

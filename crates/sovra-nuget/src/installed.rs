@@ -29,8 +29,11 @@ fn normalised_version(v: &str) -> String {
         Some((c, p)) => (c.to_string(), Some(p.to_string())),
         None => (v.clone(), None),
     };
-    let mut parts: Vec<String> =
-        core.split('.').map(|p| p.trim_start_matches('0')).map(|p| if p.is_empty() { "0".into() } else { p.to_string() }).collect();
+    let mut parts: Vec<String> = core
+        .split('.')
+        .map(|p| p.trim_start_matches('0'))
+        .map(|p| if p.is_empty() { "0".into() } else { p.to_string() })
+        .collect();
     while parts.len() < 3 {
         parts.push("0".into());
     }
@@ -54,8 +57,10 @@ pub fn cached(cache: &dyn SourceTree, wanted: &[&Component]) -> Installed {
         }
         let mut versions = vec![c.version.to_ascii_lowercase(), normalised_version(&c.version)];
         versions.dedup();
-        let Some(dir) = versions.iter().filter_map(|v| join_rel(&id, v)).find(|d| d.starts_with(&id) && d.len() > id.len()
-            && cache.exists(&format!("{d}/{id}.nuspec")))
+        let Some(dir) = versions
+            .iter()
+            .filter_map(|v| join_rel(&id, v))
+            .find(|d| d.starts_with(&id) && d.len() > id.len() && cache.exists(&format!("{d}/{id}.nuspec")))
         else {
             continue;
         };
@@ -72,12 +77,15 @@ pub fn cached(cache: &dyn SourceTree, wanted: &[&Component]) -> Installed {
             let value = l.text.trim();
             match l.attr("type") {
                 Some("expression") if !value.is_empty() => p.declared.push(declared(value, &nuspec, Some(l.line))),
-                Some("file") => p.license_files.extend(join_rel(&dir, value).filter(|f| f.starts_with(&dir) && cache.exists(f))),
+                Some("file") => {
+                    p.license_files.extend(join_rel(&dir, value).filter(|f| f.starts_with(&dir) && cache.exists(f)))
+                }
                 _ => {}
             }
         }
         if p.declared.is_empty()
-            && let Some(u) = root.at("metadata/licenseUrl").filter(|u| !u.text.trim().is_empty() && u.text.trim() != PLACEHOLDER_URL)
+            && let Some(u) =
+                root.at("metadata/licenseUrl").filter(|u| !u.text.trim().is_empty() && u.text.trim() != PLACEHOLDER_URL)
         {
             p.declared.push(declared(&u.text, &nuspec, Some(u.line)));
         }
@@ -97,7 +105,13 @@ mod tests {
 
     #[test]
     fn versions_normalise_like_nuget() {
-        for (raw, want) in [("1.0", "1.0.0"), ("1.0.0.0", "1.0.0"), ("01.2.3", "1.2.3"), ("1.2.3.4", "1.2.3.4"), ("2.0.0-Beta+abc", "2.0.0-beta")] {
+        for (raw, want) in [
+            ("1.0", "1.0.0"),
+            ("1.0.0.0", "1.0.0"),
+            ("01.2.3", "1.2.3"),
+            ("1.2.3.4", "1.2.3.4"),
+            ("2.0.0-Beta+abc", "2.0.0-beta"),
+        ] {
             assert_eq!(normalised_version(raw), want, "{raw}");
         }
     }
@@ -106,11 +120,24 @@ mod tests {
     fn expression_file_and_url_licences() {
         let ns = "xmlns=\"http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd\"";
         let cache = MemoryTree::new([
-            ("newtonsoft.json/13.0.3/newtonsoft.json.nuspec".to_string(), format!("<package {ns}>\n<metadata>\n<id>Newtonsoft.Json</id>\n<license type=\"expression\">MIT</license>\n<licenseUrl>https://aka.ms/deprecateLicenseUrl</licenseUrl></metadata></package>")),
+            (
+                "newtonsoft.json/13.0.3/newtonsoft.json.nuspec".to_string(),
+                format!(
+                    "<package {ns}>\n<metadata>\n<id>Newtonsoft.Json</id>\n<license type=\"expression\">MIT</license>\n<licenseUrl>https://aka.ms/deprecateLicenseUrl</licenseUrl></metadata></package>"
+                ),
+            ),
             ("newtonsoft.json/13.0.3/LICENSE.md".into(), "MIT".into()),
-            ("filed/1.0.0/filed.nuspec".into(), format!("<package {ns}><metadata><license type=\"file\">docs/EULA.txt</license></metadata></package>")),
+            (
+                "filed/1.0.0/filed.nuspec".into(),
+                format!("<package {ns}><metadata><license type=\"file\">docs/EULA.txt</license></metadata></package>"),
+            ),
             ("filed/1.0.0/docs/EULA.txt".into(), "eula".into()),
-            ("old/2.1.0/old.nuspec".into(), format!("<package {ns}><metadata>\n<licenseUrl>http://www.apache.org/licenses/LICENSE-2.0</licenseUrl></metadata></package>")),
+            (
+                "old/2.1.0/old.nuspec".into(),
+                format!(
+                    "<package {ns}><metadata>\n<licenseUrl>http://www.apache.org/licenses/LICENSE-2.0</licenseUrl></metadata></package>"
+                ),
+            ),
             ("bad/1.0.0/bad.nuspec".into(), "<package><metadata>".into()),
         ]);
         let comps = [
@@ -131,11 +158,14 @@ mod tests {
                 (p.purl.as_str(), d, p.license_files.iter().map(String::as_str).collect())
             })
             .collect();
-        assert_eq!(got, vec![
-            ("pkg:nuget/Newtonsoft.Json@13.0.3", vec![("MIT", Some(4))], vec!["newtonsoft.json/13.0.3/LICENSE.md"]),
-            ("pkg:nuget/Filed@1.0", vec![], vec!["filed/1.0.0/docs/EULA.txt"]),
-            ("pkg:nuget/Old@2.1.0", vec![("http://www.apache.org/licenses/LICENSE-2.0", Some(2))], vec![]),
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                ("pkg:nuget/Newtonsoft.Json@13.0.3", vec![("MIT", Some(4))], vec!["newtonsoft.json/13.0.3/LICENSE.md"]),
+                ("pkg:nuget/Filed@1.0", vec![], vec!["filed/1.0.0/docs/EULA.txt"]),
+                ("pkg:nuget/Old@2.1.0", vec![("http://www.apache.org/licenses/LICENSE-2.0", Some(2))], vec![]),
+            ]
+        );
         assert_eq!(found.diagnostics.len(), 1);
         assert_eq!(found.diagnostics[0].location.file, "bad/1.0.0/bad.nuspec");
     }

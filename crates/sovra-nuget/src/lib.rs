@@ -34,11 +34,11 @@ pub mod msbuild;
 pub mod project;
 pub mod xml;
 
-use sovra_core::plugin::{file_name, parent_dir, read_text, SourceTree, Unit};
+use sovra_core::plugin::{SourceTree, Unit, file_name, parent_dir, read_text};
 use sovra_core::{Completeness, Parsed, Plugin};
 
-use graph::{is_project_file, locked, project_node, unlocked, Context};
-use project::{evaluate, ProjectInfo, BUILD_PROPS, PACKAGES_PROPS};
+use graph::{Context, is_project_file, locked, project_node, unlocked};
+use project::{BUILD_PROPS, PACKAGES_PROPS, ProjectInfo, evaluate};
 
 /// The plug-in id, used in diagnostic codes.
 pub const ID: &str = "nuget";

@@ -119,7 +119,11 @@ pub fn parse_lockfile(text: &str, path: &str) -> (Option<LockFile>, Vec<Diagnost
     for key in keys {
         let start = locate(text, 0, key);
         let Some(map) = deps[key].as_object() else {
-            diags.push(Diagnostic::warning(CODE_INVALID, loc(start), format!("section `{key}` is not an object; skipped")));
+            diags.push(Diagnostic::warning(
+                CODE_INVALID,
+                loc(start),
+                format!("section `{key}` is not an object; skipped"),
+            ));
             continue;
         };
         let mut section = Section { key: key.clone(), entries: Vec::new() };
@@ -170,9 +174,7 @@ fn entry(name: &str, v: &Value, line: u32) -> Result<LockEntry, String> {
     }
     let mut dependencies: Vec<(String, String)> = match obj.get("dependencies") {
         None => Vec::new(),
-        Some(Value::Object(m)) => {
-            m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect()
-        }
+        Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect(),
         Some(_) => return Err("has `dependencies` that is not an object".into()),
     };
     dependencies.sort();

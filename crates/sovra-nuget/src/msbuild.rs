@@ -250,9 +250,10 @@ impl Evaluation {
             } else if el.is("Choose") {
                 self.apply_choose(el, file, depth);
             } else if el.is("Sdk")
-                && let Some(name) = el.attr("Name") {
-                    self.sdks.push(name.trim().to_string());
-                }
+                && let Some(name) = el.attr("Name")
+            {
+                self.sdks.push(name.trim().to_string());
+            }
         }
     }
 
@@ -343,7 +344,10 @@ mod tests {
         p.set("Ver", "1.2");
         assert_eq!(p.expand("$(ver).3-$(Missing)"), "1.2.3-");
         assert_eq!(p.expand("$(X.EndsWith('.Test'))"), "$(X.EndsWith('.Test'))");
-        assert_eq!(p.expand("$([MSBuild]::GetPathOfFileAbove('a', '$(Ver)'))"), "$([MSBuild]::GetPathOfFileAbove('a', '$(Ver)'))");
+        assert_eq!(
+            p.expand("$([MSBuild]::GetPathOfFileAbove('a', '$(Ver)'))"),
+            "$([MSBuild]::GetPathOfFileAbove('a', '$(Ver)'))"
+        );
     }
 
     #[test]

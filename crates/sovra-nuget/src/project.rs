@@ -1,12 +1,12 @@
 //! A project file (`*.csproj`, `*.fsproj`, `*.vbproj`) evaluated with the
 //! `Directory.Build.props` and `Directory.Packages.props` files above it.
 
-use sovra_core::plugin::{file_name, parent_dir, read_text, SourceTree};
+use sovra_core::plugin::{SourceTree, file_name, parent_dir, read_text};
 use sovra_core::{Diagnostic, Location};
 
-use crate::msbuild::{Evaluation, Item, GLOBAL_PACKAGE_REFERENCE, PACKAGE_REFERENCE, PACKAGE_VERSION};
-use crate::xml::{self, Element};
 use crate::ID;
+use crate::msbuild::{Evaluation, GLOBAL_PACKAGE_REFERENCE, Item, PACKAGE_REFERENCE, PACKAGE_VERSION};
+use crate::xml::{self, Element};
 
 pub const BUILD_PROPS: &str = "Directory.Build.props";
 pub const PACKAGES_PROPS: &str = "Directory.Packages.props";
@@ -28,7 +28,8 @@ const TEST_PACKAGES: [&str; 8] = [
 ];
 
 /// Name suffixes that mark a test project by convention.
-const TEST_SUFFIXES: [&str; 6] = [".test", ".tests", ".unittest", ".unittests", ".integrationtest", ".integrationtests"];
+const TEST_SUFFIXES: [&str; 6] =
+    [".test", ".tests", ".unittest", ".unittests", ".integrationtest", ".integrationtests"];
 
 /// A package reference after evaluation, with its version as the project states it.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +90,8 @@ impl ProjectInfo {
                 .map(str::to_string)
                 .or_else(|| if central || global { central_version(&i.name) } else { None })
                 .or_else(|| if global { i.get("version").map(str::to_string) } else { None });
-            let private = i.get("privateassets").is_some_and(|p| p.split(';').any(|a| a.trim().eq_ignore_ascii_case("all")));
+            let private =
+                i.get("privateassets").is_some_and(|p| p.split(';').any(|a| a.trim().eq_ignore_ascii_case("all")));
             PackageRef {
                 name: i.name.clone(),
                 version,

@@ -3,8 +3,8 @@
 //! MSBuild files are small; reading them into a tree first lets the evaluator
 //! walk `Project > PropertyGroup > Name` without a hand-written state machine.
 
-use quick_xml::events::Event;
 use quick_xml::Reader;
+use quick_xml::events::Event;
 use sovra_core::plugin::line_of;
 
 /// Deepest element nesting accepted. MSBuild files nest a handful of levels;
@@ -60,9 +60,9 @@ pub fn parse(text: &str) -> Result<Element, XmlError> {
     let err = |line: u32, message: String| XmlError { line, message, truncated: false };
     loop {
         let pos = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| {
-            err(line_of(text, reader.error_position() as usize), format!("malformed XML: {e}"))
-        })?;
+        let event = reader
+            .read_event()
+            .map_err(|e| err(line_of(text, reader.error_position() as usize), format!("malformed XML: {e}")))?;
         match event {
             Event::Start(e) | Event::Empty(e) if stack.len() >= MAX_DEPTH => {
                 let _ = e;
@@ -152,7 +152,7 @@ fn attach(
                 line: line_of(text, pos),
                 message: "more than one root element".into(),
                 truncated: false,
-            })
+            });
         }
     }
     Ok(())

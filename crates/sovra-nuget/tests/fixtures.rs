@@ -12,7 +12,8 @@ fn scan(dir: &str) -> Inventory {
 
 /// Diagnostics as (code, place, severity), sorted by code and place.
 fn codes(inv: &Inventory) -> Vec<(&str, String, Severity)> {
-    let mut list: Vec<_> = inv.diagnostics.iter().map(|d| (d.code.as_str(), d.location.to_string(), d.severity)).collect();
+    let mut list: Vec<_> =
+        inv.diagnostics.iter().map(|d| (d.code.as_str(), d.location.to_string(), d.severity)).collect();
     list.sort();
     list
 }
@@ -68,7 +69,10 @@ fn repository_with_central_management_and_a_test_project() {
     assert_eq!(app.authors, ["Acme Team", "Ada Example"]);
     assert_eq!(app.properties["sovra:nuget:target-frameworks"], "net8.0, net6.0");
     assert_eq!(app.properties["sovra:nuget:central-package-management"], "true");
-    assert_eq!(project("sovra:project:tests/App.Tests/App.Tests.csproj").properties["sovra:nuget:test-project"], "true");
+    assert_eq!(
+        project("sovra:project:tests/App.Tests/App.Tests.csproj").properties["sovra:nuget:test-project"],
+        "true"
+    );
 
     // Edges: project -> direct packages and referenced projects; the Project
     // entry `lib` is the project file src/Lib/Lib.csproj; `acme.app` matches
@@ -117,7 +121,10 @@ fn version_1_lock_without_project_file() {
     assert_eq!(inv.components.iter().map(|c| c.purl.as_str()).collect::<Vec<_>>(), ["pkg:nuget/Dapper@2.1.28"]);
     let refs: Vec<&str> = inv.projects.iter().map(|p| p.bom_ref.as_str()).collect();
     assert_eq!(refs, ["sovra:project:Web/packages.lock.json", "sovra:project:nuget:shared.models"]);
-    assert_eq!(deps(&inv, "sovra:project:Web/packages.lock.json"), ["pkg:nuget/Dapper@2.1.28", "sovra:project:nuget:shared.models"]);
+    assert_eq!(
+        deps(&inv, "sovra:project:Web/packages.lock.json"),
+        ["pkg:nuget/Dapper@2.1.28", "sovra:project:nuget:shared.models"]
+    );
     assert_eq!(deps(&inv, "sovra:project:nuget:shared.models"), ["pkg:nuget/Dapper@2.1.28"]);
     assert_eq!(
         codes(&inv),
@@ -136,7 +143,11 @@ fn bad_lock_files_are_named_diagnostics() {
         let inv = scan(dir);
         assert!(inv.components.is_empty(), "{dir}");
         let d = &inv.diagnostics[0];
-        assert_eq!((d.code.as_str(), d.location.file.as_str(), d.location.line), (code, "packages.lock.json", line), "{dir}");
+        assert_eq!(
+            (d.code.as_str(), d.location.file.as_str(), d.location.line),
+            (code, "packages.lock.json", line),
+            "{dir}"
+        );
         assert_eq!(d.severity, Severity::Error);
     }
 }

@@ -2,9 +2,7 @@
 //! project construction, hashes, diagnostics codes, TOML helpers.
 
 use sovra_core::purl::Purl;
-use sovra_core::{
-    Component, Diagnostic, Ecosystem, Hash, HashAlg, Location, Project, Severity, Source,
-};
+use sovra_core::{Component, Diagnostic, Ecosystem, Hash, HashAlg, Location, Project, Severity, Source};
 
 pub const ID: &str = "python";
 
@@ -126,9 +124,7 @@ pub fn version_from_file_name(file: &str) -> Option<String> {
         parts.next()?;
         return parts.next().map(str::to_string);
     }
-    let stem = [".tar.gz", ".tar.bz2", ".tar.xz", ".zip", ".tgz"]
-        .iter()
-        .find_map(|ext| file.strip_suffix(ext))?;
+    let stem = [".tar.gz", ".tar.bz2", ".tar.xz", ".zip", ".tgz"].iter().find_map(|ext| file.strip_suffix(ext))?;
     let (_, version) = stem.rsplit_once('-')?;
     version.starts_with(|c: char| c.is_ascii_digit()).then(|| version.to_string())
 }
@@ -184,7 +180,12 @@ pub fn array_header_lines(text: &str, name: &str) -> Vec<u32> {
 /// The `[[package]]` tables of a lockfile with the line each starts on.
 /// Entries that are not tables are reported and left out; a lock without
 /// packages (a project without dependencies) gives none.
-pub fn package_tables<'a>(doc: &'a toml::Table, text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Vec<(&'a toml::Table, Option<u32>)> {
+pub fn package_tables<'a>(
+    doc: &'a toml::Table,
+    text: &str,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(&'a toml::Table, Option<u32>)> {
     let lines = array_header_lines(text, "package");
     let packages = array_field(doc, "package", path, None, diags).map(Vec::as_slice).unwrap_or(&[]);
     let mut out = Vec::new();
@@ -192,7 +193,12 @@ pub fn package_tables<'a>(doc: &'a toml::Table, text: &str, path: &str, diags: &
         let line = lines.get(i).copied();
         match pkg.as_table() {
             Some(t) => out.push((t, line)),
-            None => diags.push(error("invalid-type", path, line, format!("[[package]] should be a table, found {}", pkg.type_str()))),
+            None => diags.push(error(
+                "invalid-type",
+                path,
+                line,
+                format!("[[package]] should be a table, found {}", pkg.type_str()),
+            )),
         }
     }
     out
@@ -216,15 +222,33 @@ fn typed_field<'a, T: ?Sized>(
     found
 }
 
-pub fn str_field<'a>(t: &'a toml::Table, key: &str, path: &str, line: Option<u32>, diags: &mut Vec<Diagnostic>) -> Option<&'a str> {
+pub fn str_field<'a>(
+    t: &'a toml::Table,
+    key: &str,
+    path: &str,
+    line: Option<u32>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a str> {
     typed_field(t, key, "a string", toml::Value::as_str, (path, line), diags)
 }
 
-pub fn table_field<'a>(t: &'a toml::Table, key: &str, path: &str, line: Option<u32>, diags: &mut Vec<Diagnostic>) -> Option<&'a toml::Table> {
+pub fn table_field<'a>(
+    t: &'a toml::Table,
+    key: &str,
+    path: &str,
+    line: Option<u32>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a toml::Table> {
     typed_field(t, key, "a table", toml::Value::as_table, (path, line), diags)
 }
 
-pub fn array_field<'a>(t: &'a toml::Table, key: &str, path: &str, line: Option<u32>, diags: &mut Vec<Diagnostic>) -> Option<&'a Vec<toml::Value>> {
+pub fn array_field<'a>(
+    t: &'a toml::Table,
+    key: &str,
+    path: &str,
+    line: Option<u32>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a Vec<toml::Value>> {
     typed_field(t, key, "an array", toml::Value::as_array, (path, line), diags)
 }
 
@@ -249,13 +273,19 @@ mod tests {
     #[test]
     fn git_source_sets_vcs_url_qualifier() {
         let mut c = component("Foo_Bar", "1.0", "x", None);
-        set_source(&mut c, Source::Git { url: "https://g.example/a.git".into(), commit: Some("abc".into()), reference: None });
+        set_source(
+            &mut c,
+            Source::Git { url: "https://g.example/a.git".into(), commit: Some("abc".into()), reference: None },
+        );
         assert_eq!(c.purl, "pkg:pypi/foo-bar@1.0?vcs_url=git%2Bhttps:%2F%2Fg.example%2Fa.git%40abc");
     }
 
     #[test]
     fn registry_drops_pypi() {
         assert_eq!(registry(Some("https://pypi.org/simple")), Source::Registry { url: None });
-        assert_eq!(registry(Some("https://my.idx/simple")), Source::Registry { url: Some("https://my.idx/simple".into()) });
+        assert_eq!(
+            registry(Some("https://my.idx/simple")),
+            Source::Registry { url: Some("https://my.idx/simple".into()) }
+        );
     }
 }

@@ -16,9 +16,7 @@
 //! * `License-File`: paths of the licence files, which PEP 639 places under
 //!   the `licenses/` folder of the dist-info and older tools at its top.
 
-use sovra_core::installed::{
-    Installed, InstalledPackage, MAX_PACKAGES, declared,
-};
+use sovra_core::installed::{Installed, InstalledPackage, MAX_PACKAGES, declared};
 use sovra_core::plugin::{SourceTree, join_rel, read_text};
 
 use crate::common::{ID, component, valid_name};
@@ -129,7 +127,9 @@ pub fn package(tree: &dyn SourceTree, dist: &str, path: &str, text: &str) -> Opt
         }
         // Each classifier is a statement of its own: several of them may
         // mean a choice or a combination, which trove cannot say.
-        for (_, v, line) in get("Classifier").filter(|(_, v, _)| v.starts_with("License ::") && v.trim() != "License :: OSI Approved") {
+        for (_, v, line) in
+            get("Classifier").filter(|(_, v, _)| v.starts_with("License ::") && v.trim() != "License :: OSI Approved")
+        {
             p.declared.push(declared(v, path, Some(*line)));
         }
     }
@@ -186,15 +186,29 @@ mod tests {
                 (p.purl.as_str(), d, p.license_files.iter().map(|f| f.rsplit('/').next().unwrap_or(f)).collect())
             })
             .collect();
-        assert_eq!(got, vec![
-            ("pkg:pypi/old-pkg@1.0", vec![("Apache 2.0", Some(4)), ("License :: OSI Approved :: Apache Software License", Some(6))], vec!["LICENSE.txt"]),
-            ("pkg:pypi/attrs@24.2.0", vec![("MIT", Some(4))], vec!["LICENSE"]),
-            ("pkg:pypi/classy@2.0", vec![("License :: OSI Approved :: MIT License", Some(6)), ("License :: OSI Approved :: BSD License", Some(7))], vec![]),
-            ("pkg:pypi/egg@3.0", vec![("ZPL 2.1", Some(4))], vec![]),
-            ("pkg:pypi/texty@1.0", vec![], vec![]),
-            ("pkg:pypi/pdm-pkg@1.0", vec![("ISC", Some(3))], vec![]),
-            ("pkg:pypi/win@1.0", vec![], vec![]),
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "pkg:pypi/old-pkg@1.0",
+                    vec![("Apache 2.0", Some(4)), ("License :: OSI Approved :: Apache Software License", Some(6))],
+                    vec!["LICENSE.txt"]
+                ),
+                ("pkg:pypi/attrs@24.2.0", vec![("MIT", Some(4))], vec!["LICENSE"]),
+                (
+                    "pkg:pypi/classy@2.0",
+                    vec![
+                        ("License :: OSI Approved :: MIT License", Some(6)),
+                        ("License :: OSI Approved :: BSD License", Some(7))
+                    ],
+                    vec![]
+                ),
+                ("pkg:pypi/egg@3.0", vec![("ZPL 2.1", Some(4))], vec![]),
+                ("pkg:pypi/texty@1.0", vec![], vec![]),
+                ("pkg:pypi/pdm-pkg@1.0", vec![("ISC", Some(3))], vec![]),
+                ("pkg:pypi/win@1.0", vec![], vec![]),
+            ]
+        );
         assert_eq!(found.diagnostics.len(), 1);
         assert_eq!(found.diagnostics[0].code, "python::empty");
     }

@@ -33,7 +33,7 @@ pub mod uv;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sovra_core::plugin::{file_name, parent_dir, read_text, SourceTree, Unit};
+use sovra_core::plugin::{SourceTree, Unit, file_name, parent_dir, read_text};
 use sovra_core::{Completeness, Parsed, Plugin};
 
 use crate::lock::Lock;
@@ -66,12 +66,10 @@ impl Plugin for PythonPlugin {
     }
 
     fn units(&self, claimed: &[String], tree: &dyn SourceTree) -> Vec<Unit> {
-        let pyprojects: BTreeMap<&str, &String> = claimed
-            .iter()
-            .filter(|p| file_name(p) == "pyproject.toml")
-            .map(|p| (parent_dir(p), p))
-            .collect();
-        let lock_dirs: BTreeSet<&str> = claimed.iter().filter(|p| lock_kind(p).is_some()).map(|p| parent_dir(p)).collect();
+        let pyprojects: BTreeMap<&str, &String> =
+            claimed.iter().filter(|p| file_name(p) == "pyproject.toml").map(|p| (parent_dir(p), p)).collect();
+        let lock_dirs: BTreeSet<&str> =
+            claimed.iter().filter(|p| lock_kind(p).is_some()).map(|p| parent_dir(p)).collect();
         let mut taken: BTreeSet<&String> = BTreeSet::new();
         let mut units = Vec::new();
         for path in claimed {
@@ -253,4 +251,3 @@ fn manifest_only(lock: &mut Lock, m: &Manifest) {
         ));
     }
 }
-

@@ -76,7 +76,10 @@ impl Lock {
                     "not-locked",
                     &manifest.path,
                     manifest.project.manifest.line,
-                    format!("declared dependency `{}` is not in the lockfile (not installed for this platform or extra?)", dep.name),
+                    format!(
+                        "declared dependency `{}` is not in the lockfile (not installed for this platform or extra?)",
+                        dep.name
+                    ),
                 ));
             }
             for t in targets {
@@ -93,11 +96,7 @@ impl Lock {
 
     /// Seeds for scope reachability from a manifest's declared dependencies.
     pub fn manifest_seeds(&self, manifest: &Manifest) -> Vec<(String, Scope)> {
-        manifest
-            .deps
-            .iter()
-            .flat_map(|d| self.lookup(&d.name).iter().map(move |r| (r.clone(), d.scope)))
-            .collect()
+        manifest.deps.iter().flat_map(|d| self.lookup(&d.name).iter().map(move |r| (r.clone(), d.scope))).collect()
     }
 
     /// Sort what was emitted, so output does not depend on file order.

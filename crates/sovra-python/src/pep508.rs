@@ -31,9 +31,8 @@ impl Requirement {
 pub fn parse(text: &str) -> Option<Requirement> {
     let text = text.trim();
     let (body, marker) = split_marker(text);
-    let name_end = body
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-        .unwrap_or(body.len());
+    let name_end =
+        body.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))).unwrap_or(body.len());
     let name = &body[..name_end];
     if !crate::common::valid_name(name) {
         return None;

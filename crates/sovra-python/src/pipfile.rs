@@ -25,7 +25,12 @@ pub fn parse_pipfile_lock(text: &str, path: &str) -> Lock {
         }
     };
     let Some(doc) = doc.as_object() else {
-        lock.parsed.diagnostics.push(common::error("invalid-type", path, Some(1), "Pipfile.lock should be a JSON object"));
+        lock.parsed.diagnostics.push(common::error(
+            "invalid-type",
+            path,
+            Some(1),
+            "Pipfile.lock should be a JSON object",
+        ));
         return lock;
     };
     let meta = doc.get("_meta");
@@ -101,16 +106,29 @@ fn read_entry(
     let reference = s("ref");
     // A VCS checkout without a version is identified by the revision it is pinned to.
     let Some(version) = version.or(reference.filter(|_| git.is_some())) else {
-        diags.push(common::warning("unpinned", path, line, format!("`{name}` has no pinned version; not reported as a component")));
+        diags.push(common::warning(
+            "unpinned",
+            path,
+            line,
+            format!("`{name}` has no pinned version; not reported as a component"),
+        ));
         return;
     };
     let mut c = common::component(name, version, path, line);
     c.scope = Some(scope);
-    c.hashes = e.get("hashes").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).filter_map(common::parse_hash).collect();
+    c.hashes = e
+        .get("hashes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(common::parse_hash)
+        .collect();
     if let Some(m) = s("markers") {
         c.properties.insert(common::prop("markers"), m.to_string());
     }
-    let extras: Vec<&str> = e.get("extras").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let extras: Vec<&str> =
+        e.get("extras").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
     if !extras.is_empty() {
         c.properties.insert(common::prop("extras"), extras.join(","));
     }

@@ -48,12 +48,8 @@ pub fn parse_poetry_lock(text: &str, path: &str, manifest: Option<&Manifest>) ->
     }
     let files_1x = metadata.and_then(|m| m.get("files")).and_then(Value::as_table);
     let hashes_10 = metadata.and_then(|m| m.get("hashes")).and_then(Value::as_table);
-    let old_files: BTreeMap<String, &Value> = files_1x
-        .into_iter()
-        .chain(hashes_10)
-        .flatten()
-        .map(|(k, v)| (normalize(k), v))
-        .collect();
+    let old_files: BTreeMap<String, &Value> =
+        files_1x.into_iter().chain(hashes_10).flatten().map(|(k, v)| (normalize(k), v)).collect();
     let dir = parent_dir(path);
     let mut entries = Vec::new();
     for (t, line) in common::package_tables(&doc, text, path, diags) {

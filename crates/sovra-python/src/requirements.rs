@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sovra_core::plugin::{file_name, join_rel, parent_dir, read_text, SourceTree};
+use sovra_core::plugin::{SourceTree, file_name, join_rel, parent_dir, read_text};
 use sovra_core::{Completeness, Component, Scope, Source};
 
 use crate::common;
@@ -29,8 +29,24 @@ const MAX_FILES: usize = 256;
 
 /// Words in a file or directory name that mark requirements for development only.
 const DEV_WORDS: &[&str] = &[
-    "dev", "develop", "development", "test", "tests", "testing", "lint", "linting", "docs", "doc",
-    "typing", "mypy", "style", "ci", "coverage", "bench", "benchmark", "benchmarks",
+    "dev",
+    "develop",
+    "development",
+    "test",
+    "tests",
+    "testing",
+    "lint",
+    "linting",
+    "docs",
+    "doc",
+    "typing",
+    "mypy",
+    "style",
+    "ci",
+    "coverage",
+    "bench",
+    "benchmark",
+    "benchmarks",
 ];
 
 /// Whether a requirements file's name says it is for development only
@@ -171,7 +187,12 @@ impl<'t> Walker<'t> {
             "-r" | "--requirement" | "-c" | "--constraint" => {
                 let as_constraint = constraint || opt.starts_with("-c") || opt == "--constraint";
                 let Some(target) = join_rel(parent_dir(path), &value).filter(|_| !value.is_empty()) else {
-                    self.lock.parsed.diagnostics.push(common::error("missing-include", path, Some(line), format!("include `{value}` leaves the scanned tree")));
+                    self.lock.parsed.diagnostics.push(common::error(
+                        "missing-include",
+                        path,
+                        Some(line),
+                        format!("include `{value}` leaves the scanned tree"),
+                    ));
                     return;
                 };
                 if stack.contains(&target) {
@@ -182,9 +203,19 @@ impl<'t> Walker<'t> {
                         format!("`{value}` includes itself through {}; not followed again", stack.join(" -> ")),
                     ));
                 } else if stack.len() >= MAX_INCLUDE_DEPTH {
-                    self.lock.parsed.diagnostics.push(common::error("include-depth", path, Some(line), format!("includes nested deeper than {MAX_INCLUDE_DEPTH}; `{value}` not read")));
+                    self.lock.parsed.diagnostics.push(common::error(
+                        "include-depth",
+                        path,
+                        Some(line),
+                        format!("includes nested deeper than {MAX_INCLUDE_DEPTH}; `{value}` not read"),
+                    ));
                 } else if !self.tree.exists(&target) {
-                    self.lock.parsed.diagnostics.push(common::error("missing-include", path, Some(line), format!("included file `{value}` ({target}) does not exist")));
+                    self.lock.parsed.diagnostics.push(common::error(
+                        "missing-include",
+                        path,
+                        Some(line),
+                        format!("included file `{value}` ({target}) does not exist"),
+                    ));
                 } else {
                     self.file(&target, scope, as_constraint, stack);
                 }
@@ -217,17 +248,20 @@ impl<'t> Walker<'t> {
     /// One requirement line; returns the normalised name for `# via` comments.
     fn requirement(&mut self, l: &str, path: &str, line: u32, scope: Scope, constraint: bool) -> Option<String> {
         let (spec, opts) = split_trailing_options(l);
-        let hashes: Vec<_> = opts
-            .iter()
-            .filter(|(k, _)| k == "--hash")
-            .filter_map(|(_, v)| common::parse_hash(v))
-            .collect();
-        let direct_start = spec.starts_with(['.', '/']) || spec.contains("://") && !spec.contains(" @") && !spec.contains("@ ");
+        let hashes: Vec<_> =
+            opts.iter().filter(|(k, _)| k == "--hash").filter_map(|(_, v)| common::parse_hash(v)).collect();
+        let direct_start =
+            spec.starts_with(['.', '/']) || spec.contains("://") && !spec.contains(" @") && !spec.contains("@ ");
         let mut c = if direct_start {
             self.direct(spec, path, line, scope)?
         } else {
             let Some(r) = pep508::parse(spec) else {
-                self.lock.parsed.diagnostics.push(common::warning("invalid-requirement", path, Some(line), format!("cannot parse requirement `{spec}`")));
+                self.lock.parsed.diagnostics.push(common::warning(
+                    "invalid-requirement",
+                    path,
+                    Some(line),
+                    format!("cannot parse requirement `{spec}`"),
+                ));
                 return None;
             };
             let mut c = match (&r.url, r.pinned_version()) {
@@ -274,10 +308,8 @@ impl<'t> Walker<'t> {
         let (base, fragment) = url.split_once('#').unwrap_or((url, ""));
         let egg = fragment.split('&').find_map(|kv| kv.strip_prefix("egg="));
         let file = common::url_file_name(base);
-        let name = name
-            .or(egg)
-            .map(str::to_string)
-            .or_else(|| file.filter(|f| common::is_archive(f)).and_then(dist_name));
+        let name =
+            name.or(egg).map(str::to_string).or_else(|| file.filter(|f| common::is_archive(f)).and_then(dist_name));
         let vcs = ["git+", "hg+", "svn+", "bzr+"].iter().any(|p| base.starts_with(p));
         let local = !base.contains("://") || base.starts_with("file:");
         let diags = &mut self.lock.parsed.diagnostics;
@@ -300,13 +332,23 @@ impl<'t> Walker<'t> {
             return None;
         }
         let Some(name) = name.filter(|n| common::valid_name(n)) else {
-            diags.push(common::warning("invalid-requirement", path, Some(line), format!("cannot tell the package name of `{url}` (add `#egg=name` or `name @`)")));
+            diags.push(common::warning(
+                "invalid-requirement",
+                path,
+                Some(line),
+                format!("cannot tell the package name of `{url}` (add `#egg=name` or `name @`)"),
+            ));
             return None;
         };
         if vcs {
             let (repo, rev) = split_vcs_rev(base);
             let Some(rev) = rev else {
-                diags.push(common::warning("unpinned", path, Some(line), format!("`{name}` from {repo} names no revision; not reported as a component")));
+                diags.push(common::warning(
+                    "unpinned",
+                    path,
+                    Some(line),
+                    format!("`{name}` from {repo} names no revision; not reported as a component"),
+                ));
                 return None;
             };
             let mut c = common::component(&name, rev, path, Some(line));
@@ -366,7 +408,8 @@ impl<'t> Walker<'t> {
         }
         let unused = self.constraints.values().filter(|c| !c.used).count();
         if unused > 0 {
-            let first = self.constraints.values().find(|c| !c.used).and_then(|c| c.component.locations.first().cloned());
+            let first =
+                self.constraints.values().find(|c| !c.used).and_then(|c| c.component.locations.first().cloned());
             let loc = first.unwrap_or_else(|| sovra_core::Location::new("", None));
             self.lock.parsed.diagnostics.push(common::info(
                 "constraints-only",
@@ -448,10 +491,7 @@ fn logical_lines(text: &str) -> Vec<(u32, String)> {
         }
     }
     out.extend(current);
-    out.into_iter()
-        .map(|(n, l)| (n, strip_comment(&l).trim().to_string()))
-        .filter(|(_, l)| !l.is_empty())
-        .collect()
+    out.into_iter().map(|(n, l)| (n, strip_comment(&l).trim().to_string())).filter(|(_, l)| !l.is_empty()).collect()
 }
 
 fn strip_comment(l: &str) -> &str {
@@ -514,7 +554,11 @@ mod tests {
         let t = "a==1 \\\n  --hash=sha256:x # c\n# full\n\nb @ https://h/x#egg=b\nc==2 \\\n# stop\n";
         assert_eq!(
             logical_lines(t),
-            vec![(1, "a==1    --hash=sha256:x".to_string()), (5, "b @ https://h/x#egg=b".to_string()), (6, "c==2".to_string())]
+            vec![
+                (1, "a==1    --hash=sha256:x".to_string()),
+                (5, "b @ https://h/x#egg=b".to_string()),
+                (6, "c==2".to_string())
+            ]
         );
     }
 

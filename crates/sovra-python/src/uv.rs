@@ -47,7 +47,10 @@ pub fn parse_uv_lock(text: &str, path: &str) -> Lock {
             "unsupported-version",
             path,
             Some(1),
-            format!("uv.lock version {} is not 1; reading it as version 1", other.map_or("(missing)".into(), |v| v.to_string())),
+            format!(
+                "uv.lock version {} is not 1; reading it as version 1",
+                other.map_or("(missing)".into(), |v| v.to_string())
+            ),
         )),
     }
     let members: Vec<String> = doc
@@ -107,10 +110,8 @@ fn link(lock: &mut Lock, graph: &mut Graph, entries: &[Entry], e: &Entry, node: 
     // dependency that asks for it (`extra = [...]`), since uv locks only
     // the extras somebody requests.
     for d in deps {
-        let targets: Vec<&Entry> = entries
-            .iter()
-            .filter(|t| t.name == d.name && d.version.as_ref().is_none_or(|v| *v == t.version))
-            .collect();
+        let targets: Vec<&Entry> =
+            entries.iter().filter(|t| t.name == d.name && d.version.as_ref().is_none_or(|v| *v == t.version)).collect();
         if targets.is_empty() {
             lock.parsed.diagnostics.push(common::warning(
                 "unresolved-dependency",
@@ -129,7 +130,14 @@ fn link(lock: &mut Lock, graph: &mut Graph, entries: &[Entry], e: &Entry, node: 
     }
 }
 
-fn read_package(t: &Table, path: &str, dir: &str, line: Option<u32>, members: &[String], lock: &mut Lock) -> Option<Entry> {
+fn read_package(
+    t: &Table,
+    path: &str,
+    dir: &str,
+    line: Option<u32>,
+    members: &[String],
+    lock: &mut Lock,
+) -> Option<Entry> {
     let diags = &mut lock.parsed.diagnostics;
     let Some(name) = common::str_field(t, "name", path, line, diags).filter(|n| common::valid_name(n)) else {
         diags.push(common::error("invalid-entry", path, line, "[[package]] without a valid name"));
@@ -239,7 +247,11 @@ fn read_files(c: &mut sovra_core::Component, t: &Table) {
         if c.download_url.is_none() {
             c.download_url = url.map(str::to_string);
         }
-        c.filename = p.get("filename").and_then(Value::as_str).or_else(|| url.and_then(common::url_file_name)).map(str::to_string);
+        c.filename = p
+            .get("filename")
+            .and_then(Value::as_str)
+            .or_else(|| url.and_then(common::url_file_name))
+            .map(str::to_string);
     }
 }
 
@@ -277,7 +289,11 @@ mod tests {
     fn git_urls_split_into_url_reference_commit() {
         assert_eq!(
             git_source("https://github.com/a/b?rev=v1#0123"),
-            Source::Git { url: "https://github.com/a/b".into(), commit: Some("0123".into()), reference: Some("v1".into()) }
+            Source::Git {
+                url: "https://github.com/a/b".into(),
+                commit: Some("0123".into()),
+                reference: Some("v1".into())
+            }
         );
     }
 }

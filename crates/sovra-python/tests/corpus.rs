@@ -79,7 +79,9 @@ fn poetry_lock_2_1_with_pep621() {
         core.purl,
         "pkg:pypi/poetry-core@2.4.1?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fpython-poetry%2Fpoetry-core.git%40e3998b0e111dc03e4aa721fd054c48e5c7de6fc5"
     );
-    assert!(matches!(&core.source, Source::Git { commit: Some(c), reference: Some(r), .. } if c.starts_with("e3998b0e") && r == "HEAD"));
+    assert!(
+        matches!(&core.source, Source::Git { commit: Some(c), reference: Some(r), .. } if c.starts_with("e3998b0e") && r == "HEAD")
+    );
     assert!(inv.dependencies["pkg:pypi/poetry@2.5.0.dev0"].contains(&core.purl));
     assert_eq!(inv.projects[0].component.declared_licenses[0].raw, "MIT");
 }

@@ -30,8 +30,14 @@ fn requirements_every_feature() {
     assert_eq!(
         purls(&inv),
         vec![
-            ("pkg:pypi/archpkg@3.1?download_url=https:%2F%2Ffiles.example%2Fdist%2Farchpkg-3.1.tar.gz", Scope::Required),
-            ("pkg:pypi/editable-pkg@main?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fexample%2Feditable.git%40main", Scope::Required),
+            (
+                "pkg:pypi/archpkg@3.1?download_url=https:%2F%2Ffiles.example%2Fdist%2Farchpkg-3.1.tar.gz",
+                Scope::Required
+            ),
+            (
+                "pkg:pypi/editable-pkg@main?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fexample%2Feditable.git%40main",
+                Scope::Required
+            ),
             // Unpinned `idna` pinned by the constraints file.
             ("pkg:pypi/idna@3.6", Scope::Required),
             ("pkg:pypi/named@v1.2?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Fexample%2Fnamed.git%40v1.2", Scope::Required),
@@ -170,7 +176,10 @@ fn poetry_lock_2_1_groups_sources_and_pep621() {
         ]
     );
     assert_eq!(edges(&inv, "pkg:pypi/anyio@4.3.0"), vec!["pkg:pypi/typing-extensions@4.10.0"]);
-    assert_eq!(inv.component("pkg:pypi/anyio@4.3.0").unwrap().properties["sovra:python:markers"], "python_version < \"3.12\"");
+    assert_eq!(
+        inv.component("pkg:pypi/anyio@4.3.0").unwrap().properties["sovra:python:markers"],
+        "python_version < \"3.12\""
+    );
     assert_eq!(
         inv.component("pkg:pypi/localwheel@2.0").unwrap().source,
         Source::Path { path: "dist/localwheel-2.0-py3-none-any.whl".into() }

@@ -85,7 +85,11 @@ impl Cache {
         std::fs::create_dir_all(parent)?;
         self.tag()?;
         let entry = Entry { key: key.to_string(), fetched: now(), outcome: outcome.clone() };
-        let tmp = parent.join(format!(".{}.{}.tmp", std::process::id(), path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())));
+        let tmp = parent.join(format!(
+            ".{}.{}.tmp",
+            std::process::id(),
+            path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ));
         std::fs::write(&tmp, serde_json::to_vec(&entry).map_err(std::io::Error::other)?)?;
         std::fs::rename(&tmp, &path)
     }
@@ -122,11 +126,7 @@ impl Cache {
 
 fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir)
-        .map(|it| {
-            it.flatten()
-                .map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 })
-                .sum()
-        })
+        .map(|it| it.flatten().map(|e| if e.path().is_dir() { count_files(&e.path()) } else { 1 }).sum())
         .unwrap_or(0)
 }
 

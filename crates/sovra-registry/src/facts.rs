@@ -164,8 +164,17 @@ pub fn looks_like_repository(url: &str) -> bool {
     let host = lower.split("://").nth(1).unwrap_or(&lower).split('/').next().unwrap_or("");
     let host = host.strip_prefix("www.").unwrap_or(host);
     let path_parts = lower.split("://").nth(1).map_or(0, |r| r.split('/').filter(|p| !p.is_empty()).count());
-    matches!(host, "github.com" | "gitlab.com" | "codeberg.org" | "bitbucket.org" | "sr.ht" | "git.sr.ht" | "opencode.de" | "gitlab.opencode.de")
-        && path_parts >= 3
+    matches!(
+        host,
+        "github.com"
+            | "gitlab.com"
+            | "codeberg.org"
+            | "bitbucket.org"
+            | "sr.ht"
+            | "git.sr.ht"
+            | "opencode.de"
+            | "gitlab.opencode.de"
+    ) && path_parts >= 3
 }
 
 /// A repository URL as people use it: no `git+` prefix, no `.git` suffix,

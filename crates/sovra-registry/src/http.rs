@@ -238,10 +238,9 @@ impl Http {
             Err(ureq::Error::Timeout(_)) => {
                 Attempt::Retry(FetchError::Timeout { url: url.to_string(), secs, attempts }, None)
             }
-            Err(e) => Attempt::Retry(
-                FetchError::Unreachable { url: url.to_string(), message: e.to_string(), attempts },
-                None,
-            ),
+            Err(e) => {
+                Attempt::Retry(FetchError::Unreachable { url: url.to_string(), message: e.to_string(), attempts }, None)
+            }
         }
     }
 

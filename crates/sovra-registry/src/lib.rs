@@ -173,7 +173,13 @@ pub fn enrich(inv: &mut Inventory, config: &Config, progress: &dyn Progress) -> 
 
 /// Put a fetched answer into the cache, if there is one: an unknown package
 /// (or page) is an answer too, a failure is not.
-fn remember(config: &Config, source: &str, key: &str, result: &Result<Facts, FetchError>, diagnostics: &mut Vec<Diagnostic>) {
+fn remember(
+    config: &Config,
+    source: &str,
+    key: &str,
+    result: &Result<Facts, FetchError>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let entry = match result {
         Ok(facts) => Cached::Found(facts.clone()),
         Err(FetchError::NotFound { url }) => Cached::NotFound { url: url.clone() },
@@ -195,7 +201,13 @@ fn failure(c: &Component, job: &Job, e: &FetchError) -> Diagnostic {
     Diagnostic::warning(
         e.code(),
         at,
-        format!("{}@{}: no registry metadata from {} ({}): {e}", c.display_name(), c.version, job.source.name(), job.base),
+        format!(
+            "{}@{}: no registry metadata from {} ({}): {e}",
+            c.display_name(),
+            c.version,
+            job.source.name(),
+            job.base
+        ),
     )
 }
 
@@ -232,7 +244,10 @@ fn plan(components: &[Component], config: &Config, diagnostics: &mut Vec<Diagnos
             Severity::Info,
             "registry::other-registry",
             Location::new("", None),
-            format!("{n} {source} component(s) come from another registry than {}; not looked up", config.sources[source]),
+            format!(
+                "{n} {source} component(s) come from another registry than {}; not looked up",
+                config.sources[source]
+            ),
         ));
     }
     jobs

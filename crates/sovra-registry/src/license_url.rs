@@ -33,7 +33,10 @@ const MIN_CONFIDENCE: f32 = 0.8;
 /// Whether a detection is sure enough, and names a licence, to be taken as
 /// a package's licence.
 pub(crate) fn accepted(d: &Detection) -> bool {
-    d.confidence >= MIN_CONFIDENCE && d.method != Method::UrlOnly && d.expression != "NONE" && d.expression != "NOASSERTION"
+    d.confidence >= MIN_CONFIDENCE
+        && d.method != Method::UrlOnly
+        && d.expression != "NONE"
+        && d.expression != "NOASSERTION"
 }
 
 /// Whether a declared licence is nothing but a URL.
@@ -121,8 +124,10 @@ pub fn resolve_inventory(inv: &mut Inventory, config: &Config) -> Vec<Diagnostic
 
     for (url, answer) in urls.iter().zip(answers) {
         let uses = &wanted[*url];
-        let names: BTreeSet<String> =
-            uses.iter().map(|&(ci, _)| format!("{}@{}", inv.components[ci].display_name(), inv.components[ci].version)).collect();
+        let names: BTreeSet<String> = uses
+            .iter()
+            .map(|&(ci, _)| format!("{}@{}", inv.components[ci].display_name(), inv.components[ci].version))
+            .collect();
         let names = names.into_iter().collect::<Vec<_>>().join(", ");
         let at = Location::new(url.to_string(), None);
         match answer {
@@ -140,7 +145,9 @@ pub fn resolve_inventory(inv: &mut Inventory, config: &Config) -> Vec<Diagnostic
             Some(Ok(_)) => diagnostics.push(Diagnostic::warning(
                 "registry::license-url-unknown",
                 at,
-                format!("{names}: the licence URL's page names no licence Sovra recognises; the licence stays NOASSERTION"),
+                format!(
+                    "{names}: the licence URL's page names no licence Sovra recognises; the licence stays NOASSERTION"
+                ),
             )),
             Some(Err(e)) => diagnostics.push(Diagnostic::warning(
                 e.code(),
@@ -171,9 +178,15 @@ mod tests {
                 "https://github.com/npgsql/npgsql/blob/develop/LICENSE.txt",
                 "https://raw.githubusercontent.com/npgsql/npgsql/develop/LICENSE.txt",
             ),
-            ("https://github.com/o/r/raw/master/sub/LICENSE.md#top", "https://raw.githubusercontent.com/o/r/master/sub/LICENSE.md"),
+            (
+                "https://github.com/o/r/raw/master/sub/LICENSE.md#top",
+                "https://raw.githubusercontent.com/o/r/master/sub/LICENSE.md",
+            ),
             ("https://raw.github.com/o/r/master/LICENSE", "https://raw.githubusercontent.com/o/r/master/LICENSE"),
-            ("https://gitlab.com/group/sub/proj/-/blob/main/COPYING", "https://gitlab.com/group/sub/proj/-/raw/main/COPYING"),
+            (
+                "https://gitlab.com/group/sub/proj/-/blob/main/COPYING",
+                "https://gitlab.com/group/sub/proj/-/raw/main/COPYING",
+            ),
             ("https://gitlab.com/o/r/blob/master/LICENSE", "https://gitlab.com/o/r/-/raw/master/LICENSE"),
             ("https://bitbucket.org/o/r/src/default/LICENSE.txt", "https://bitbucket.org/o/r/raw/default/LICENSE.txt"),
             // Not a file view: asked for as it is.

@@ -51,7 +51,12 @@ fn inventory(base: &str) -> Inventory {
 fn expressions(inv: &Inventory) -> Vec<(String, String)> {
     inv.components
         .iter()
-        .map(|c| (c.declared_licenses[0].raw.rsplit('/').next().unwrap().to_string(), c.declared_licenses[0].expression.clone().unwrap()))
+        .map(|c| {
+            (
+                c.declared_licenses[0].raw.rsplit('/').next().unwrap().to_string(),
+                c.declared_licenses[0].expression.clone().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -87,7 +92,10 @@ fn url_only_licences_are_read_from_their_page_once_and_cached() {
     assert!(codes.contains(&"registry::license-url"), "{codes:?}");
     assert!(codes.contains(&"registry::license-url-unknown"), "{codes:?}");
     assert!(codes.contains(&"registry::not-found"), "{codes:?}");
-    assert!(diagnostics.iter().any(|d| d.message.contains("A@1.0.0, B@1.0.0: the licence URL's page grants BSD-2-Clause")), "{diagnostics:?}");
+    assert!(
+        diagnostics.iter().any(|d| d.message.contains("A@1.0.0, B@1.0.0: the licence URL's page grants BSD-2-Clause")),
+        "{diagnostics:?}"
+    );
 
     // The answers, the 404 included, come from the cache the second time.
     let base = server.url();

@@ -41,10 +41,7 @@ impl Plugin for RubyPlugin {
     }
 
     fn units(&self, claimed: &[String], _tree: &dyn SourceTree) -> Vec<Unit> {
-        claimed
-            .iter()
-            .map(|p| Unit::new(p.clone(), "gemfile-lock"))
-            .collect()
+        claimed.iter().map(|p| Unit::new(p.clone(), "gemfile-lock")).collect()
     }
 
     fn parse(&self, unit: &Unit, tree: &dyn SourceTree) -> Parsed {
@@ -53,10 +50,7 @@ impl Plugin for RubyPlugin {
         let manifest = tree.exists(&manifest).then_some(manifest);
         let mut parsed = match read_text(tree, path, ID) {
             Ok(text) => parse_lockfile(&text, path, manifest.as_deref()),
-            Err(d) => Parsed {
-                diagnostics: vec![d],
-                ..Parsed::default()
-            },
+            Err(d) => Parsed { diagnostics: vec![d], ..Parsed::default() },
         };
         parsed.files = vec![path.to_string()];
         parsed
@@ -65,11 +59,7 @@ impl Plugin for RubyPlugin {
 
 /// The Gemfile a lockfile belongs to (`gems.rb` for `gems.locked`).
 fn manifest_of(lock: &str) -> String {
-    let name = if file_name(lock) == "gems.locked" {
-        "gems.rb"
-    } else {
-        "Gemfile"
-    };
+    let name = if file_name(lock) == "gems.locked" { "gems.rb" } else { "Gemfile" };
     match parent_dir(lock) {
         "" => name.to_string(),
         dir => format!("{dir}/{name}"),
@@ -86,10 +76,7 @@ pub fn parse_lockfile(text: &str, path: &str, manifest: Option<&str>) -> Parsed 
             Location::new(path, None),
             "no GEM, GIT, PATH or DEPENDENCIES section: not a Bundler lockfile",
         ));
-        return Parsed {
-            diagnostics: diags,
-            ..Parsed::default()
-        };
+        return Parsed { diagnostics: diags, ..Parsed::default() };
     }
     let project_ref = sovra_core::project_ref(manifest.unwrap_or(path));
     resolve::resolve(&lock, path, &project_ref, diags)

@@ -122,20 +122,14 @@ pub fn parse(text: &str, path: &str) -> (Lockfile, Vec<Diagnostic>) {
                 lock.platforms.push(body.to_string());
                 Ok(())
             }
-            Section::Dependencies if indent == 2 => {
-                dependency(body, line).map(|d| lock.dependencies.push(d))
-            }
-            Section::Checksums if indent == 2 => {
-                checksum(body, line).map(|c| lock.checksums.push(c))
-            }
+            Section::Dependencies if indent == 2 => dependency(body, line).map(|d| lock.dependencies.push(d)),
+            Section::Checksums if indent == 2 => checksum(body, line).map(|c| lock.checksums.push(c)),
             Section::RubyVersion => {
-                lock.ruby_version
-                    .get_or_insert_with(|| body.trim().to_string());
+                lock.ruby_version.get_or_insert_with(|| body.trim().to_string());
                 Ok(())
             }
             Section::BundledWith => {
-                lock.bundled_with
-                    .get_or_insert_with(|| body.trim().to_string());
+                lock.bundled_with.get_or_insert_with(|| body.trim().to_string());
                 Ok(())
             }
             Section::Unknown => Ok(()),
@@ -143,11 +137,7 @@ pub fn parse(text: &str, path: &str) -> (Lockfile, Vec<Diagnostic>) {
             _ => Err(format!("unexpected indentation ({indent} spaces)")),
         };
         if let Err(msg) = ok {
-            diags.push(Diagnostic::warning(
-                "ruby::syntax",
-                loc(),
-                format!("line skipped: {msg}"),
-            ));
+            diags.push(Diagnostic::warning("ruby::syntax", loc(), format!("line skipped: {msg}")));
         }
     }
     (lock, diags)
@@ -186,9 +176,7 @@ fn header(l: &str, line: u32, lock: &mut Lockfile) -> Section {
 fn source_line(s: &mut SourceSection, indent: usize, body: &str, line: u32) -> Result<(), String> {
     match indent {
         2 => {
-            let (key, value) = body
-                .split_once(':')
-                .ok_or_else(|| format!("expected `key: value`, found `{body}`"))?;
+            let (key, value) = body.split_once(':').ok_or_else(|| format!("expected `key: value`, found `{body}`"))?;
             let value = value.trim().to_string();
             match key {
                 "remote" => s.remotes.push(value),
@@ -205,20 +193,11 @@ fn source_line(s: &mut SourceSection, indent: usize, body: &str, line: u32) -> R
             let (name, inner) = name_and_parens(body)?;
             let inner = inner.ok_or_else(|| format!("spec `{name}` has no version"))?;
             let (version, platform) = split_platform(inner);
-            s.specs.push(Spec {
-                name,
-                version,
-                platform,
-                deps: Vec::new(),
-                line,
-            });
+            s.specs.push(Spec { name, version, platform, deps: Vec::new(), line });
             Ok(())
         }
         6 => {
-            let spec = s
-                .specs
-                .last_mut()
-                .ok_or("dependency line before any spec")?;
+            let spec = s.specs.last_mut().ok_or("dependency line before any spec")?;
             let (name, _) = name_and_parens(body)?;
             spec.deps.push(name);
             Ok(())
@@ -262,37 +241,22 @@ fn dependency(body: &str, line: u32) -> Result<Dependency, String> {
         Some(n) => (n.to_string(), true),
         None => (name, false),
     };
-    Ok(Dependency {
-        name,
-        requirement: requirement.map(str::to_string),
-        pinned,
-        line,
-    })
+    Ok(Dependency { name, requirement: requirement.map(str::to_string), pinned, line })
 }
 
 fn checksum(body: &str, line: u32) -> Result<Checksum, String> {
     // `name (version) sha256=hex[,alg=hex]`; PATH and GIT gems have no digest.
-    let close = body
-        .find(')')
-        .ok_or_else(|| format!("`{body}` is not `name (version) alg=digest`"))?;
+    let close = body.find(')').ok_or_else(|| format!("`{body}` is not `name (version) alg=digest`"))?;
     let (head, tail) = body.split_at(close + 1);
     let (name, inner) = name_and_parens(head)?;
     let inner = inner.ok_or_else(|| format!("checksum for `{name}` has no version"))?;
     let (version, platform) = split_platform(inner);
     let mut digests = Vec::new();
     for part in tail.split([',', ' ']).filter(|p| !p.is_empty()) {
-        let (alg, hex) = part
-            .split_once('=')
-            .ok_or_else(|| format!("`{part}` is not `alg=digest`"))?;
+        let (alg, hex) = part.split_once('=').ok_or_else(|| format!("`{part}` is not `alg=digest`"))?;
         digests.push((alg.to_string(), hex.to_string()));
     }
-    Ok(Checksum {
-        name,
-        version,
-        platform,
-        digests,
-        line,
-    })
+    Ok(Checksum { name, version, platform, digests, line })
 }
 
 #[cfg(test)]
@@ -301,10 +265,7 @@ mod tests {
 
     #[test]
     fn splits_platform_at_the_first_dash() {
-        assert_eq!(
-            split_platform("1.16.0-x86_64-linux"),
-            ("1.16.0".into(), Some("x86_64-linux".into()))
-        );
+        assert_eq!(split_platform("1.16.0-x86_64-linux"), ("1.16.0".into(), Some("x86_64-linux".into())));
         assert_eq!(split_platform("1.16.0"), ("1.16.0".into(), None));
     }
 
@@ -315,24 +276,12 @@ mod tests {
         assert_eq!(lock.sources[0].specs.len(), 2);
         assert_eq!(lock.sources[0].specs[0].deps, vec!["b".to_string()]);
         assert_eq!(lock.sources[0].specs[1].platform.as_deref(), Some("java"));
-        assert_eq!(
-            (
-                lock.dependencies[0].name.as_str(),
-                lock.dependencies[0].pinned
-            ),
-            ("a", true)
-        );
+        assert_eq!((lock.dependencies[0].name.as_str(), lock.dependencies[0].pinned), ("a", true));
         assert_eq!(lock.dependencies[1].requirement.as_deref(), Some(">= 2"));
-        assert_eq!(
-            lock.checksums[0].digests,
-            vec![("sha256".to_string(), "00".to_string())]
-        );
+        assert_eq!(lock.checksums[0].digests, vec![("sha256".to_string(), "00".to_string())]);
         assert!(lock.checksums[1].digests.is_empty());
         assert_eq!(lock.bundled_with.as_deref(), Some("2.6.2"));
         assert_eq!(d.len(), 1);
-        assert_eq!(
-            (d[0].code.as_str(), d[0].location.line),
-            ("ruby::syntax", Some(7))
-        );
+        assert_eq!((d[0].code.as_str(), d[0].location.line), ("ruby::syntax", Some(7)));
     }
 }

@@ -19,8 +19,7 @@ use std::collections::BTreeMap;
 use sovra_core::plugin::parent_dir;
 use sovra_core::purl::Purl;
 use sovra_core::{
-    Completeness, Component, Diagnostic, Ecosystem, Hash, HashAlg, Location, Parsed, Project,
-    Severity, Source,
+    Completeness, Component, Diagnostic, Ecosystem, Hash, HashAlg, Location, Parsed, Project, Severity, Source,
 };
 
 use crate::lockfile::{Lockfile, SourceKind, SourceSection, Spec};
@@ -36,11 +35,8 @@ fn is_default_remote(remote: &str) -> bool {
 
 /// The purl spec's `vcs_url` form: `git+<url>@<commit>`.
 fn vcs_url(remote: &str, revision: Option<&str>) -> String {
-    let base = if remote.contains("://") && !remote.starts_with("git") {
-        format!("git+{remote}")
-    } else {
-        remote.to_string()
-    };
+    let base =
+        if remote.contains("://") && !remote.starts_with("git") { format!("git+{remote}") } else { remote.to_string() };
     match revision {
         Some(rev) => format!("{base}@{rev}"),
         None => base,
@@ -55,12 +51,7 @@ enum Node {
 
 /// Build the model. `project_ref` names the lockfile's directory project
 /// (`sovra:project:<Gemfile or lockfile path>`).
-pub fn resolve(
-    lock: &Lockfile,
-    path: &str,
-    project_ref: &str,
-    mut diags: Vec<Diagnostic>,
-) -> Parsed {
+pub fn resolve(lock: &Lockfile, path: &str, project_ref: &str, mut diags: Vec<Diagnostic>) -> Parsed {
     let loc = |line: u32| Location::new(path, Some(line));
     let mut projects: Vec<Project> = Vec::new();
     let mut nodes: BTreeMap<(String, String), Node> = BTreeMap::new();
@@ -73,16 +64,11 @@ pub fn resolve(
                 Some((v, _)) if *v != spec.version => diags.push(Diagnostic::warning(
                     "ruby::duplicate-gem",
                     loc(spec.line),
-                    format!(
-                        "{} is locked at {v} and {}; edges go to {v}",
-                        spec.name, spec.version
-                    ),
+                    format!("{} is locked at {v} and {}; edges go to {v}", spec.name, spec.version),
                 )),
                 _ => {}
             }
-            let node = nodes
-                .entry(key)
-                .or_insert_with(|| new_node(section, spec, path, &mut projects));
+            let node = nodes.entry(key).or_insert_with(|| new_node(section, spec, path, &mut projects));
             let bom_ref = match node {
                 Node::Component(c) => {
                     add_platform(c, spec, section);
@@ -90,9 +76,7 @@ pub fn resolve(
                 }
                 Node::Project(r) => r.clone(),
             };
-            by_name
-                .entry(spec.name.clone())
-                .or_insert((spec.version.clone(), bom_ref));
+            by_name.entry(spec.name.clone()).or_insert((spec.version.clone(), bom_ref));
         }
     }
 
@@ -110,10 +94,7 @@ pub fn resolve(
                 None => diags.push(Diagnostic::warning(
                     "ruby::unresolved-dependency",
                     loc(spec.line),
-                    format!(
-                        "{} {} depends on {dep}, which the lockfile does not lock",
-                        spec.name, spec.version
-                    ),
+                    format!("{} {} depends on {dep}, which the lockfile does not lock", spec.name, spec.version),
                 )),
             }
         }
@@ -161,11 +142,7 @@ pub fn resolve(
             .collect(),
         edges,
         diagnostics: diags,
-        completeness: if lock.has_dependencies_section {
-            Completeness::Complete
-        } else {
-            Completeness::Incomplete
-        },
+        completeness: if lock.has_dependencies_section { Completeness::Complete } else { Completeness::Incomplete },
         files: Vec::new(),
     }
 }
@@ -178,15 +155,9 @@ fn new_node(section: &SourceSection, spec: &Spec, path: &str, projects: &mut Vec
     match section.kind {
         SourceKind::Path => {
             c.scope = None;
-            c.source = Source::Path {
-                path: remote.unwrap_or(".").to_string(),
-            };
+            c.source = Source::Path { path: remote.unwrap_or(".").to_string() };
             let bom_ref = c.purl.clone();
-            projects.push(Project {
-                bom_ref: bom_ref.clone(),
-                component: c,
-                manifest: location,
-            });
+            projects.push(Project { bom_ref: bom_ref.clone(), component: c, manifest: location });
             return Node::Project(bom_ref);
         }
         SourceKind::Git => {
@@ -195,17 +166,12 @@ fn new_node(section: &SourceSection, spec: &Spec, path: &str, projects: &mut Vec
                 .qualifier("vcs_url", vcs_url(&url, section.revision.as_deref()))
                 .to_string();
             c.repository_url = Some(url.clone());
-            c.source = Source::Git {
-                url,
-                commit: section.revision.clone(),
-                reference: section.reference.clone(),
-            };
+            c.source = Source::Git { url, commit: section.revision.clone(), reference: section.reference.clone() };
             if let Some(glob) = &section.glob {
                 c.properties.insert("sovra:ruby:glob".into(), glob.clone());
             }
             if section.submodules {
-                c.properties
-                    .insert("sovra:ruby:submodules".into(), "true".into());
+                c.properties.insert("sovra:ruby:submodules".into(), "true".into());
             }
         }
         SourceKind::Gem | SourceKind::Plugin => {
@@ -214,28 +180,22 @@ fn new_node(section: &SourceSection, spec: &Spec, path: &str, projects: &mut Vec
                     c.purl = Purl::new("gem", None, &spec.name, Some(&spec.version))
                         .qualifier("repository_url", one.clone())
                         .to_string();
-                    c.source = Source::Registry {
-                        url: Some(one.clone()),
-                    };
+                    c.source = Source::Registry { url: Some(one.clone()) };
                 }
                 [] | [_] => {}
                 several => {
                     // Bundler 1.x merged several remotes into one section and did
                     // not record which served a gem: no single repository to name.
-                    c.properties
-                        .insert("sovra:ruby:remotes".into(), several.join(", "));
+                    c.properties.insert("sovra:ruby:remotes".into(), several.join(", "));
                     if !several.iter().any(|r| is_default_remote(r)) {
-                        c.source = Source::Registry {
-                            url: Some(several[0].clone()),
-                        };
+                        c.source = Source::Registry { url: Some(several[0].clone()) };
                     }
                 }
             }
             if section.kind == SourceKind::Plugin {
                 // Plug-ins extend Bundler at install time; they are not part of the application.
                 c.scope = Some(sovra_core::Scope::Dev);
-                c.properties
-                    .insert("sovra:ruby:bundler-plugin".into(), "true".into());
+                c.properties.insert("sovra:ruby:bundler-plugin".into(), "true".into());
             }
         }
     }
@@ -262,11 +222,7 @@ fn add_platform(c: &mut Component, spec: &Spec, section: &SourceSection) {
             _ => None,
         };
         if let Some(remote) = remote {
-            let base = if remote.ends_with('/') {
-                remote.to_string()
-            } else {
-                format!("{remote}/")
-            };
+            let base = if remote.ends_with('/') { remote.to_string() } else { format!("{remote}/") };
             c.download_url = Some(format!("{base}gems/{file}"));
         }
         c.filename = Some(file);
@@ -297,10 +253,7 @@ fn apply_checksums(
                 diags.push(Diagnostic::warning(
                     "ruby::orphan-checksum",
                     Location::new(path, Some(ck.line)),
-                    format!(
-                        "checksum for {} {}, which no spec locks",
-                        ck.name, ck.version
-                    ),
+                    format!("checksum for {} {}, which no spec locks", ck.name, ck.version),
                 ));
                 continue;
             }
@@ -330,10 +283,7 @@ fn directory_project(lock: &Lockfile, path: &str, project_ref: &str) -> Project 
     let props = [
         ("sovra:ruby:bundled-with", lock.bundled_with.clone()),
         ("sovra:ruby:ruby-version", lock.ruby_version.clone()),
-        (
-            PLATFORMS,
-            (!lock.platforms.is_empty()).then(|| lock.platforms.join(", ")),
-        ),
+        (PLATFORMS, (!lock.platforms.is_empty()).then(|| lock.platforms.join(", "))),
     ];
     for (k, v) in props {
         if let Some(v) = v {
@@ -341,9 +291,5 @@ fn directory_project(lock: &Lockfile, path: &str, project_ref: &str) -> Project 
         }
     }
     let manifest = project_ref.strip_prefix("sovra:project:").unwrap_or(path);
-    Project {
-        bom_ref: project_ref.to_string(),
-        component: c,
-        manifest: Location::new(manifest, None),
-    }
+    Project { bom_ref: project_ref.to_string(), component: c, manifest: Location::new(manifest, None) }
 }

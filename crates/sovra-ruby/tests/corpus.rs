@@ -9,27 +9,15 @@ use sovra_core::{Inventory, Severity};
 use sovra_ruby::RubyPlugin;
 
 fn scan(project: &str) -> Option<Inventory> {
-    Some(scan_with(
-        &RubyPlugin,
-        &corpus_dir()?.join("ruby").join(project),
-    ))
+    Some(scan_with(&RubyPlugin, &corpus_dir()?.join("ruby").join(project)))
 }
 
 /// Only info diagnostics: tzinfo-data and wdm are Windows/JRuby-only gems that
 /// the Gemfile declares and Bundler does not lock for these PLATFORMS.
 fn assert_only_not_locked(inv: &Inventory) {
-    let mut got: Vec<_> = inv
-        .diagnostics
-        .iter()
-        .map(|d| (d.severity, d.code.as_str()))
-        .collect();
+    let mut got: Vec<_> = inv.diagnostics.iter().map(|d| (d.severity, d.code.as_str())).collect();
     got.dedup();
-    assert_eq!(
-        got,
-        vec![(Severity::Info, "ruby::not-locked")],
-        "{:?}",
-        inv.diagnostics
-    );
+    assert_eq!(got, vec![(Severity::Info, "ruby::not-locked")], "{:?}", inv.diagnostics);
     assert_eq!(inv.diagnostics.len(), 2);
 }
 
@@ -50,15 +38,9 @@ fn rails_bundler_4_with_checksums() {
     );
     // Every GEM component carries the .gem checksum(s) of CHECKSUMS.
     assert!(inv.components.iter().all(|c| !c.hashes.is_empty()));
-    assert!(
-        inv.projects
-            .iter()
-            .any(|p| p.bom_ref == "pkg:gem/rails@8.2.0.alpha")
-    );
+    assert!(inv.projects.iter().any(|p| p.bom_ref == "pkg:gem/rails@8.2.0.alpha"));
     let direct = &inv.dependencies["sovra:project:Gemfile"];
-    assert!(
-        direct.contains("pkg:gem/rails@8.2.0.alpha") && direct.contains("pkg:gem/nokogiri@1.19.1")
-    );
+    assert!(direct.contains("pkg:gem/rails@8.2.0.alpha") && direct.contains("pkg:gem/nokogiri@1.19.1"));
 }
 
 #[test]
@@ -71,12 +53,8 @@ fn rails_2024_with_git_sources() {
     assert_eq!(inv.components.len(), 227);
     assert_eq!(inv.projects.len(), 15);
     assert_only_not_locked(&inv);
-    let git: Vec<&str> = inv
-        .components
-        .iter()
-        .filter(|c| c.purl.contains("vcs_url="))
-        .map(|c| c.name.as_str())
-        .collect();
+    let git: Vec<&str> =
+        inv.components.iter().filter(|c| c.purl.contains("vcs_url=")).map(|c| c.name.as_str()).collect();
     assert_eq!(git, vec!["httpclient", "sdoc", "websocket-client-simple"]);
     assert!(inv.component(
         "pkg:gem/sdoc@3.0.0.alpha?vcs_url=git%2Bhttps:%2F%2Fgithub.com%2Frails%2Fsdoc.git%40242686d0a55cd1f7c1c8b9e96ec85518c5e169a1"

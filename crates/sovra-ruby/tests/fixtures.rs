@@ -23,11 +23,7 @@ fn deps<'a>(inv: &'a Inventory, from: &str) -> Vec<&'a str> {
 
 /// The diagnostics as (severity, code, line), sorted.
 fn codes(inv: &Inventory) -> Vec<(Severity, &str, Option<u32>)> {
-    let mut v: Vec<_> = inv
-        .diagnostics
-        .iter()
-        .map(|d| (d.severity, d.code.as_str(), d.location.line))
-        .collect();
+    let mut v: Vec<_> = inv.diagnostics.iter().map(|d| (d.severity, d.code.as_str(), d.location.line)).collect();
     v.sort();
     v
 }
@@ -53,19 +49,11 @@ fn git_path_several_gem_remotes_platforms_and_checksums() {
     // PATH gems and the Gemfile's directory are first-party.
     let refs: Vec<&str> = inv.projects.iter().map(|p| p.bom_ref.as_str()).collect();
     assert_eq!(refs, vec!["pkg:gem/billing@0.1.0", "sovra:project:Gemfile"]);
-    assert_eq!(
-        inv.projects[0].component.source,
-        Source::Path {
-            path: "engines/billing".into()
-        }
-    );
+    assert_eq!(inv.projects[0].component.source, Source::Path { path: "engines/billing".into() });
     let root = &inv.projects[1].component.properties;
     assert_eq!(root["sovra:ruby:bundled-with"], "2.6.2");
     assert_eq!(root["sovra:ruby:ruby-version"], "ruby 3.3.0p0");
-    assert_eq!(
-        root["sovra:ruby:platforms"],
-        "arm64-darwin, java, ruby, x86_64-linux"
-    );
+    assert_eq!(root["sovra:ruby:platforms"], "arm64-darwin, java, ruby, x86_64-linux");
 
     // DEPENDENCIES (with `!` for non-rubygems sources) are the project's edges.
     assert_eq!(
@@ -78,63 +66,30 @@ fn git_path_several_gem_remotes_platforms_and_checksums() {
             "pkg:gem/rails-html-sanitizer@1.6.0"
         ]
     );
-    assert_eq!(
-        deps(&inv, "pkg:gem/billing@0.1.0"),
-        vec![LEDGER, "pkg:gem/nokogiri@1.16.0"]
-    );
+    assert_eq!(deps(&inv, "pkg:gem/billing@0.1.0"), vec![LEDGER, "pkg:gem/nokogiri@1.16.0"]);
     // Edges of every platform build are folded onto the one component.
-    assert_eq!(
-        deps(&inv, "pkg:gem/nokogiri@1.16.0"),
-        vec!["pkg:gem/mini_portile2@2.8.5", "pkg:gem/racc@1.7.3"]
-    );
-    assert_eq!(
-        deps(&inv, KAMINARI),
-        vec!["pkg:gem/activesupport@7.1.3", KAMINARI_CORE]
-    );
+    assert_eq!(deps(&inv, "pkg:gem/nokogiri@1.16.0"), vec!["pkg:gem/mini_portile2@2.8.5", "pkg:gem/racc@1.7.3"]);
+    assert_eq!(deps(&inv, KAMINARI), vec!["pkg:gem/activesupport@7.1.3", KAMINARI_CORE]);
 
     // One component per name@version; platform builds listed and hashed per file.
     let noko = inv.component("pkg:gem/nokogiri@1.16.0").unwrap();
-    assert_eq!(
-        noko.properties["sovra:ruby:platforms"],
-        "arm64-darwin, java, ruby, x86_64-linux"
-    );
+    assert_eq!(noko.properties["sovra:ruby:platforms"], "arm64-darwin, java, ruby, x86_64-linux");
     for f in [
         "nokogiri-1.16.0.gem",
         "nokogiri-1.16.0-arm64-darwin.gem",
         "nokogiri-1.16.0-java.gem",
         "nokogiri-1.16.0-x86_64-linux.gem",
     ] {
-        assert!(
-            noko.hashes.iter().any(|h| h.file.as_deref() == Some(f)),
-            "{f}"
-        );
+        assert!(noko.hashes.iter().any(|h| h.file.as_deref() == Some(f)), "{f}");
     }
     assert_eq!(noko.hashes.len(), 4);
     assert!(noko.hashes.iter().all(|h| h.alg == HashAlg::Sha256));
-    let plain = noko
-        .hashes
-        .iter()
-        .find(|h| h.file.as_deref() == Some("nokogiri-1.16.0.gem"))
-        .unwrap();
-    assert_eq!(
-        plain.value,
-        "341388184e975d1b5dfb0ffd6cf8b6e2c4e1b6f5a0b8b9a9e8f1b8b7e6e5d4c3"
-    );
+    let plain = noko.hashes.iter().find(|h| h.file.as_deref() == Some("nokogiri-1.16.0.gem")).unwrap();
+    assert_eq!(plain.value, "341388184e975d1b5dfb0ffd6cf8b6e2c4e1b6f5a0b8b9a9e8f1b8b7e6e5d4c3");
     assert_eq!(noko.filename.as_deref(), Some("nokogiri-1.16.0.gem"));
-    assert_eq!(
-        noko.download_url.as_deref(),
-        Some("https://rubygems.org/gems/nokogiri-1.16.0.gem")
-    );
-    assert_eq!(
-        inv.component("pkg:gem/racc@1.7.3").unwrap().properties["sovra:ruby:platforms"],
-        "java, ruby"
-    );
-    assert!(
-        !inv.component("pkg:gem/i18n@1.14.1")
-            .unwrap()
-            .properties
-            .contains_key("sovra:ruby:platforms")
-    );
+    assert_eq!(noko.download_url.as_deref(), Some("https://rubygems.org/gems/nokogiri-1.16.0.gem"));
+    assert_eq!(inv.component("pkg:gem/racc@1.7.3").unwrap().properties["sovra:ruby:platforms"], "java, ruby");
+    assert!(!inv.component("pkg:gem/i18n@1.14.1").unwrap().properties.contains_key("sovra:ruby:platforms"));
 
     // GIT: Source::Git with commit and branch, glob and submodules kept.
     let k = inv.component(KAMINARI).unwrap();
@@ -151,22 +106,10 @@ fn git_path_several_gem_remotes_platforms_and_checksums() {
     assert!(k.hashes.is_empty());
     // A second GEM remote: repository_url qualifier and registry URL.
     let ledger = inv.component(LEDGER).unwrap();
-    assert_eq!(
-        ledger.source,
-        Source::Registry {
-            url: Some("https://gems.example.com/".into())
-        }
-    );
-    assert_eq!(
-        ledger.download_url.as_deref(),
-        Some("https://gems.example.com/gems/ledger-2.1.0.gem")
-    );
+    assert_eq!(ledger.source, Source::Registry { url: Some("https://gems.example.com/".into()) });
+    assert_eq!(ledger.download_url.as_deref(), Some("https://gems.example.com/gems/ledger-2.1.0.gem"));
     assert_eq!(ledger.locations[0].to_string(), "Gemfile.lock:23");
-    assert!(
-        inv.components
-            .iter()
-            .all(|c| c.scope == Some(Scope::Required))
-    );
+    assert!(inv.components.iter().all(|c| c.scope == Some(Scope::Required)));
 
     // loofah is named but not locked; wdm is a Windows-only gem; bundler's checksum is expected.
     assert_eq!(
@@ -193,29 +136,16 @@ fn bundler_1_with_several_remotes_in_one_section() {
         ]
     );
     let sinatra = inv.component("pkg:gem/sinatra@1.4.8").unwrap();
-    assert_eq!(
-        sinatra.properties["sovra:ruby:remotes"],
-        "https://rubygems.org/, https://gems.internal.example/"
-    );
+    assert_eq!(sinatra.properties["sovra:ruby:remotes"], "https://rubygems.org/, https://gems.internal.example/");
     // Which remote served it is not recorded: no download URL is guessed.
-    assert_eq!(
-        (sinatra.filename.as_deref(), sinatra.download_url.as_deref()),
-        (Some("sinatra-1.4.8.gem"), None)
-    );
+    assert_eq!((sinatra.filename.as_deref(), sinatra.download_url.as_deref()), (Some("sinatra-1.4.8.gem"), None));
     assert!(sinatra.hashes.is_empty());
     assert_eq!(
         deps(&inv, "pkg:gem/sinatra@1.4.8"),
-        vec![
-            "pkg:gem/rack-protection@1.5.5",
-            "pkg:gem/rack@1.6.13",
-            "pkg:gem/tilt@2.0.10"
-        ]
+        vec!["pkg:gem/rack-protection@1.5.5", "pkg:gem/rack@1.6.13", "pkg:gem/tilt@2.0.10"]
     );
     // No Gemfile beside it: the lockfile names the project.
-    assert_eq!(
-        deps(&inv, "sovra:project:Gemfile.lock"),
-        vec!["pkg:gem/json@1.8.6", "pkg:gem/sinatra@1.4.8"]
-    );
+    assert_eq!(deps(&inv, "sovra:project:Gemfile.lock"), vec!["pkg:gem/json@1.8.6", "pkg:gem/sinatra@1.4.8"]);
     assert!(inv.diagnostics.is_empty(), "{:?}", inv.diagnostics);
 }
 
@@ -223,37 +153,17 @@ fn bundler_1_with_several_remotes_in_one_section() {
 fn bad_inputs_become_named_diagnostics() {
     let one = |dir: &str| {
         let inv = scan(dir);
-        assert!(
-            inv.components.is_empty() && inv.projects.is_empty(),
-            "{dir}"
-        );
-        codes(&inv)
-            .into_iter()
-            .map(|(s, c, l)| (s, c.to_string(), l))
-            .collect::<Vec<_>>()
+        assert!(inv.components.is_empty() && inv.projects.is_empty(), "{dir}");
+        codes(&inv).into_iter().map(|(s, c, l)| (s, c.to_string(), l)).collect::<Vec<_>>()
     };
-    assert_eq!(
-        one("bad/empty"),
-        vec![(Severity::Error, "ruby::empty".to_string(), None)]
-    );
-    assert_eq!(
-        one("bad/binary"),
-        vec![(Severity::Error, "ruby::binary".to_string(), None)]
-    );
+    assert_eq!(one("bad/empty"), vec![(Severity::Error, "ruby::empty".to_string(), None)]);
+    assert_eq!(one("bad/binary"), vec![(Severity::Error, "ruby::binary".to_string(), None)]);
     assert_eq!(
         one("bad/garbage"),
         vec![
             (Severity::Error, "ruby::not-a-lockfile".to_string(), None),
-            (
-                Severity::Warning,
-                "ruby::unknown-section".to_string(),
-                Some(1)
-            ),
-            (
-                Severity::Warning,
-                "ruby::unknown-section".to_string(),
-                Some(4)
-            ),
+            (Severity::Warning, "ruby::unknown-section".to_string(), Some(1)),
+            (Severity::Warning, "ruby::unknown-section".to_string(), Some(4)),
         ]
     );
 
@@ -287,10 +197,7 @@ fn pure_entry_point() {
         p.edges,
         vec![
             ("pkg:gem/a@1.0".to_string(), "pkg:gem/b@2.0".to_string()),
-            (
-                "sovra:project:sub/Gemfile".to_string(),
-                "pkg:gem/a@1.0".to_string()
-            ),
+            ("sovra:project:sub/Gemfile".to_string(), "pkg:gem/a@1.0".to_string()),
         ]
     );
     assert_eq!(p.projects[0].component.name, "sub");

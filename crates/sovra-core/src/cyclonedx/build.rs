@@ -16,8 +16,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{
-    Annotation, Annotator, Bom, Component, Composition, Contact, Dependency, Entity,
-    ExternalReference, Hash, Metadata, Property, Tools,
+    Annotation, Annotator, Bom, Component, Composition, Contact, Dependency, Entity, ExternalReference, Hash, Metadata,
+    Property, Tools,
 };
 use super::{Dialect, WriteOptions, licenses, uri};
 use crate::model::{self, Completeness, Inventory, Source};
@@ -32,7 +32,10 @@ pub fn bom(inv: &Inventory, opts: &WriteOptions, d: Dialect) -> Bom {
     // BSI TR-03183-2 maps a component's creator to `manufacturer`; outside
     // the profile the authors say the same and the organisation is not claimed.
     let creator = |c: &model::Component| {
-        (opts.profile.is_some() && d.manufacturer).then(|| Organization::from_authors(&c.authors)).flatten().map(|o| entity(&o))
+        (opts.profile.is_some() && d.manufacturer)
+            .then(|| Organization::from_authors(&c.authors))
+            .flatten()
+            .map(|o| entity(&o))
     };
     // A project another package depends on is a library; the others are what
     // the tree delivers.
@@ -46,12 +49,10 @@ pub fn bom(inv: &Inventory, opts: &WriteOptions, d: Dialect) -> Bom {
         .projects
         .iter()
         .map(|p| {
-            let kind =
-                if depended_on.contains(p.bom_ref.as_str()) { "library" } else { "application" };
+            let kind = if depended_on.contains(p.bom_ref.as_str()) { "library" } else { "application" };
             // A project is what is being delivered: a scope would say how another
             // uses it, and its manifest already says where it lies.
-            let own =
-                model::Component { scope: None, source: Source::default(), ..p.component.clone() };
+            let own = model::Component { scope: None, source: Source::default(), ..p.component.clone() };
             let manifest = Property::new("sovra:manifest", p.manifest.to_string());
             Component { manufacturer: creator(&own), ..component(&own, kind, &p.bom_ref, d, vec![manifest]) }
         })
@@ -153,8 +154,7 @@ fn component(
     let mut external_references = refs.refs;
     // The same URL twice (a repository that is also the git source) is kept
     // once, with the richer entry (a comment, hashes) sorted first.
-    external_references
-        .sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)).then_with(|| b.cmp(a)));
+    external_references.sort_by(|a, b| (a.kind, &a.url).cmp(&(b.kind, &b.url)).then_with(|| b.cmp(a)));
     external_references.dedup_by(|later, kept| later.kind == kept.kind && later.url == kept.url);
     props.sort();
     props.dedup();
@@ -264,9 +264,7 @@ fn origin(c: &model::Component, refs: &mut Refs<'_>) {
         refs.add("website", url, None, Vec::new());
     }
     match &c.source {
-        Source::Registry { url: Some(url) } => {
-            refs.props.push(Property::new("sovra:source:registry", url.as_str()))
-        }
+        Source::Registry { url: Some(url) } => refs.props.push(Property::new("sovra:source:registry", url.as_str())),
         Source::Registry { url: None } | Source::Url { .. } => {}
         Source::Git { url, commit, reference } => {
             refs.props.push(Property::new("sovra:source", "git"));
@@ -309,20 +307,13 @@ fn entity(org: &Organization) -> Entity {
     Entity {
         name: org.name.clone(),
         url: org.urls.iter().filter_map(|u| uri::reference(u)).collect(),
-        contact: org
-            .contacts
-            .iter()
-            .map(|p| Contact { name: p.name.clone(), email: p.email.clone() })
-            .collect(),
+        contact: org.contacts.iter().map(|p| Contact { name: p.name.clone(), email: p.email.clone() }).collect(),
     }
 }
 
 fn compositions(inv: &Inventory) -> Vec<Composition> {
     let state = |files: &mut dyn Iterator<Item = &str>| {
-        files
-            .filter_map(|f| inv.completeness.get(f).copied())
-            .min()
-            .unwrap_or(Completeness::Unknown)
+        files.filter_map(|f| inv.completeness.get(f).copied()).min().unwrap_or(Completeness::Unknown)
     };
     let mut by_state: BTreeMap<Completeness, Composition> = BTreeMap::new();
     fn entry(map: &mut BTreeMap<Completeness, Composition>, s: Completeness) -> &mut Composition {
@@ -333,8 +324,8 @@ fn compositions(inv: &Inventory) -> Vec<Composition> {
         })
     }
     for p in inv.projects.iter().filter(|p| !p.bom_ref.is_empty()) {
-        let mut files = std::iter::once(p.manifest.file.as_str())
-            .chain(p.component.locations.iter().map(|l| l.file.as_str()));
+        let mut files =
+            std::iter::once(p.manifest.file.as_str()).chain(p.component.locations.iter().map(|l| l.file.as_str()));
         let e = entry(&mut by_state, state(&mut files));
         // A project's lockfile lists what is built into it as well as the edges.
         e.assemblies.push(p.bom_ref.clone());

@@ -40,11 +40,7 @@ pub fn random_serial() -> String {
     let mut bytes = [0u8; 16];
     for half in bytes.chunks_mut(8) {
         // Each RandomState has its own keys, so the two halves differ.
-        let h = std::collections::hash_map::RandomState::new().hash_one((
-            nanos,
-            std::process::id(),
-            count,
-        ));
+        let h = std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id(), count));
         half.copy_from_slice(&h.to_le_bytes());
     }
     urn_uuid(bytes, 4)
@@ -55,14 +51,7 @@ fn urn_uuid(mut b: [u8; 16], version: u8) -> String {
     // RFC 9562 variant: the top bits of byte 8 are 10.
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex = crate::model::to_hex(&b);
-    format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    format!("urn:uuid:{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 #[cfg(test)]
@@ -90,10 +79,7 @@ mod tests {
         let hex = s.strip_prefix("urn:uuid:").expect("urn prefix");
         let parts: Vec<&str> = hex.split('-').collect();
         assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12], "{s}");
-        assert!(
-            hex.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)),
-            "{s}"
-        );
+        assert!(hex.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)), "{s}");
         assert_eq!(parts[2].chars().next(), Some(version), "{s}");
         assert!(matches!(parts[3].chars().next(), Some('8' | '9' | 'a' | 'b')), "{s}");
     }

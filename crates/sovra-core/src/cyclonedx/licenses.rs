@@ -36,8 +36,7 @@ impl Statement {
         let expression = expression.trim();
         let raw = raw.trim();
         let as_name = || {
-            let text =
-                [raw, expression].into_iter().find(|s| !s.is_empty()).unwrap_or("NOASSERTION");
+            let text = [raw, expression].into_iter().find(|s| !s.is_empty()).unwrap_or("NOASSERTION");
             Statement::Name(text.to_string())
         };
         if expression.is_empty() || expression == "NOASSERTION" || expression == "NONE" {
@@ -108,8 +107,7 @@ pub fn licenses(c: &Component, d: Dialect) -> (Vec<LicenseChoice>, Vec<Property>
     let mut declared: Vec<Entry> = Vec::new();
     for l in &c.declared_licenses {
         // Hand-built inventories may skip normalisation; the scan always does it.
-        let expression =
-            l.expression.clone().unwrap_or_else(|| crate::license::normalize(&l.raw).expression);
+        let expression = l.expression.clone().unwrap_or_else(|| crate::license::normalize(&l.raw).expression);
         if l.raw.trim() != expression {
             props.push(Property::new("sovra:license:raw", l.raw.as_str()));
         }
@@ -120,16 +118,11 @@ pub fn licenses(c: &Component, d: Dialect) -> (Vec<LicenseChoice>, Vec<Property>
     }
     let concluded = c.concluded_license.as_ref().map(|l| {
         props.push(Property::new("sovra:license:concluded:source", l.source.to_string()));
-        props.push(Property::new(
-            "sovra:license:concluded:confidence",
-            format!("{:.2}", l.confidence),
-        ));
+        props.push(Property::new("sovra:license:concluded:confidence", format!("{:.2}", l.confidence)));
         Entry { statement: Statement::of(&l.expression, &l.expression), ack: Ack::Concluded }
     });
     let (kept, overflow) = select(declared, concluded, d);
-    props.extend(
-        overflow.iter().map(|e| Property::new("sovra:license:declared", e.statement.text())),
-    );
+    props.extend(overflow.iter().map(|e| Property::new("sovra:license:declared", e.statement.text())));
     (kept.into_iter().map(|e| choice(e, d)).collect(), props)
 }
 
@@ -164,15 +157,11 @@ fn choice(e: Entry, d: Dialect) -> LicenseChoice {
         Ack::Concluded => "concluded",
     });
     match e.statement {
-        Statement::Id(id) => LicenseChoice::License {
-            license: License { id: Some(id), name: None, acknowledgement },
-        },
-        Statement::Name(name) => LicenseChoice::License {
-            license: License { id: None, name: Some(name), acknowledgement },
-        },
-        Statement::Expression(expression) => {
-            LicenseChoice::Expression { expression, acknowledgement }
+        Statement::Id(id) => LicenseChoice::License { license: License { id: Some(id), name: None, acknowledgement } },
+        Statement::Name(name) => {
+            LicenseChoice::License { license: License { id: None, name: Some(name), acknowledgement } }
         }
+        Statement::Expression(expression) => LicenseChoice::Expression { expression, acknowledgement },
     }
 }
 
@@ -253,10 +242,7 @@ mod tests {
     fn schema_dir() -> Option<std::path::PathBuf> {
         let dir = std::env::var_os("SOVRA_CDX_SCHEMAS")
             .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| {
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("../../target/cyclonedx-schemas")
-            });
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/cyclonedx-schemas"));
         if dir.join("spdx.SNAPSHOT.schema.json").is_file() {
             return Some(dir);
         }
@@ -268,11 +254,9 @@ mod tests {
     #[test]
     fn schema_enum_covers_every_other_id() {
         let Some(dir) = schema_dir() else { return };
-        let text =
-            std::fs::read_to_string(dir.join("spdx.SNAPSHOT.schema.json")).unwrap_or_default();
+        let text = std::fs::read_to_string(dir.join("spdx.SNAPSHOT.schema.json")).unwrap_or_default();
         let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        let listed: Vec<&str> =
-            schema["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+        let listed: Vec<&str> = schema["enum"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
         assert!(listed.len() > 500, "the SPDX enumeration was not found");
         for lic in spdx::identifiers::LICENSES {
             let in_enum = listed.contains(&lic.name);

@@ -138,12 +138,7 @@ impl WriteOptions {
 
     /// Options for a reproducible document dated `epoch` (seconds since 1970
     /// UTC); `None` when the instant cannot be written as RFC 3339.
-    pub fn reproducible(
-        spec: SpecVersion,
-        encoding: Encoding,
-        tool_version: &str,
-        epoch: i64,
-    ) -> Option<WriteOptions> {
+    pub fn reproducible(spec: SpecVersion, encoding: Encoding, tool_version: &str, epoch: i64) -> Option<WriteOptions> {
         Some(WriteOptions {
             spec,
             encoding,

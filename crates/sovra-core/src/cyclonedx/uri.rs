@@ -21,10 +21,7 @@ pub fn reference(raw: &str) -> Option<String> {
 pub fn file_reference(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
-        if c.is_ascii_alphanumeric()
-            || "-._~!$&'()*+,;=@".contains(c)
-            || (!c.is_ascii() && !c.is_control())
-        {
+        if c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=@".contains(c) || (!c.is_ascii() && !c.is_control()) {
             out.push(c);
         } else {
             let mut buf = [0u8; 4];
@@ -99,10 +96,7 @@ pub fn is_iri_reference(s: &str) -> bool {
 fn chars_allowed(s: &str) -> bool {
     let b = s.as_bytes();
     s.char_indices().all(|(i, c)| match c {
-        '%' => {
-            b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-        }
+        '%' => b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit),
         c if c.is_ascii_alphanumeric() => true,
         c if c.is_ascii() => "-._~!$&'()*+,;=:/?#@[]".contains(c),
         c => !c.is_control() && !c.is_whitespace(),
@@ -119,9 +113,7 @@ fn authority_ok(authority: &str) -> bool {
     }
     let port = if let Some(inner) = hostport.strip_prefix('[') {
         let Some((literal, after)) = inner.split_once(']') else { return false };
-        if literal.is_empty()
-            || !literal.bytes().all(|b| b.is_ascii_hexdigit() || b":.".contains(&b))
-        {
+        if literal.is_empty() || !literal.bytes().all(|b| b.is_ascii_hexdigit() || b":.".contains(&b)) {
             return false;
         }
         match after.strip_prefix(':') {
@@ -173,10 +165,7 @@ mod tests {
 
     #[test]
     fn git_spellings_are_repaired() {
-        assert_eq!(
-            reference("git@github.com:org/repo.git").as_deref(),
-            Some("ssh://git@github.com/org/repo.git")
-        );
+        assert_eq!(reference("git@github.com:org/repo.git").as_deref(), Some("ssh://git@github.com/org/repo.git"));
         assert_eq!(
             reference("git+ssh://git@github.com:org/repo.git#v1").as_deref(),
             Some("git+ssh://git@github.com/org/repo.git#v1")

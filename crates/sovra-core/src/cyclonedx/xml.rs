@@ -201,19 +201,15 @@ impl Xml {
             for l in &c.licenses {
                 match l {
                     LicenseChoice::License { license } => {
-                        let attrs: Vec<_> = license
-                            .acknowledgement
-                            .map(|a| ("acknowledgement", a))
-                            .into_iter()
-                            .collect();
+                        let attrs: Vec<_> =
+                            license.acknowledgement.map(|a| ("acknowledgement", a)).into_iter().collect();
                         self.start("license", &attrs);
                         self.opt_leaf("id", license.id.as_deref());
                         self.opt_leaf("name", license.name.as_deref());
                         self.end("license");
                     }
                     LicenseChoice::Expression { expression, acknowledgement } => {
-                        let attrs: Vec<_> =
-                            acknowledgement.map(|a| ("acknowledgement", a)).into_iter().collect();
+                        let attrs: Vec<_> = acknowledgement.map(|a| ("acknowledgement", a)).into_iter().collect();
                         self.leaf("expression", &attrs, expression);
                     }
                 }
@@ -250,7 +246,8 @@ impl Xml {
 /// U+FFFE, U+FFFF) replaced by U+FFFD, since a lockfile may contain them and
 /// the document must still parse.
 fn xml_chars(s: &str) -> Cow<'_, str> {
-    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
     if s.chars().all(allowed) {
         Cow::Borrowed(s)
     } else {

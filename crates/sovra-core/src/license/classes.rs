@@ -87,11 +87,7 @@ fn single(req: &spdx::LicenseReq) -> ExpressionClass {
                 fsf_libre: id.is_fsf_free_libre(),
             }
         }
-        other => ExpressionClass {
-            class: class_of(&other.to_string()),
-            osi_approved: false,
-            fsf_libre: false,
-        },
+        other => ExpressionClass { class: class_of(&other.to_string()), osi_approved: false, fsf_libre: false },
     }
 }
 
@@ -110,7 +106,13 @@ pub fn classify(expression: &str) -> ExpressionClass {
             spdx::expression::ExprNode::Op(op) => {
                 let (Some(b), Some(a)) = (stack.pop(), stack.pop()) else { return unknown };
                 let pick = match op {
-                    spdx::expression::Operator::Or => if b.class < a.class { b } else { a },
+                    spdx::expression::Operator::Or => {
+                        if b.class < a.class {
+                            b
+                        } else {
+                            a
+                        }
+                    }
                     spdx::expression::Operator::And => {
                         let worst = if b.class > a.class { b } else { a };
                         ExpressionClass {

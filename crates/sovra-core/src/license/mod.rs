@@ -8,8 +8,8 @@ mod classes;
 mod normalize;
 
 pub use aliases::lookup as lookup_alias;
-pub use classes::{classify, ExpressionClass, LicenseClass};
-pub use normalize::{normalize, Normalized};
+pub use classes::{ExpressionClass, LicenseClass, classify};
+pub use normalize::{Normalized, normalize};
 
 /// Fill the SPDX `expression` of every declared licence of a component that
 /// does not have one yet. The raw string is never changed.

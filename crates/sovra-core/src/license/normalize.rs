@@ -210,7 +210,13 @@ fn canonical(expr: &spdx::Expression) -> String {
         match node {
             spdx::expression::ExprNode::Req(req) => {
                 let s = req_string(&req.req);
-                let prec = if s.contains(" OR ") { 0 } else if s.contains(" AND ") { 1 } else { 2 };
+                let prec = if s.contains(" OR ") {
+                    0
+                } else if s.contains(" AND ") {
+                    1
+                } else {
+                    2
+                };
                 stack.push((s, prec));
             }
             spdx::expression::ExprNode::Op(op) => {
@@ -326,7 +332,10 @@ mod tests {
         ("Python-2.0", "Python-2.0"),
         ("PSF-2.0", "PSF-2.0"),
         ("Artistic-2.0", "Artistic-2.0"),
-        ("EPL-2.0 OR GPL-2.0-only WITH Classpath-exception-2.0", "EPL-2.0 OR GPL-2.0-only WITH Classpath-exception-2.0"),
+        (
+            "EPL-2.0 OR GPL-2.0-only WITH Classpath-exception-2.0",
+            "EPL-2.0 OR GPL-2.0-only WITH Classpath-exception-2.0",
+        ),
         ("LicenseRef-Proprietary", "LicenseRef-Proprietary"),
         // Names (pyproject `license = {text}`, pom `<name>`, gemspec, PyPI `License:`)
         ("MIT License", "MIT"),

@@ -195,8 +195,9 @@ pub fn parse(file: &str, text: &str) -> Result<PolicyFile, PolicyError> {
 
 /// A level name from the file, or the error that says which ones exist.
 pub fn level(p: &Positions<'_>, s: &Spanned<String>) -> Result<Level, PolicyError> {
-    Level::parse(s.get_ref())
-        .ok_or_else(|| p.error(s, format!("unknown risk level `{}`; expected none, low, medium, high or critical", s.get_ref())))
+    Level::parse(s.get_ref()).ok_or_else(|| {
+        p.error(s, format!("unknown risk level `{}`; expected none, low, medium, high or critical", s.get_ref()))
+    })
 }
 
 pub fn severity(p: &Positions<'_>, s: &Spanned<String>) -> Result<Severity, PolicyError> {
@@ -206,7 +207,6 @@ pub fn severity(p: &Positions<'_>, s: &Spanned<String>) -> Result<Severity, Poli
 }
 
 pub fn factor(p: &Positions<'_>, name: &str, s: &Spanned<String>) -> Result<Factor, PolicyError> {
-    Factor::parse(name).ok_or_else(|| {
-        p.error(s, format!("unknown risk factor `{name}` (see docs/risk-model.md for the factor ids)"))
-    })
+    Factor::parse(name)
+        .ok_or_else(|| p.error(s, format!("unknown risk factor `{name}` (see docs/risk-model.md for the factor ids)")))
 }

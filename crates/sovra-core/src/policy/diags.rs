@@ -5,8 +5,8 @@ use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
-use super::cfg::{Action, Pos};
 use super::Set;
+use super::cfg::{Action, Pos};
 use crate::model::{Component, Location};
 use crate::risk::{ComponentRisk, Level, Vendor};
 
@@ -54,7 +54,14 @@ fn pos_string<S: serde::Serializer>(p: &Option<Pos>, s: S) -> Result<S::Ok, S::E
     }
 }
 
-fn new(c: &Component, level: ViolationLevel, rule: &'static str, message: String, evidence: Vec<String>, policy: Option<Pos>) -> Violation {
+fn new(
+    c: &Component,
+    level: ViolationLevel,
+    rule: &'static str,
+    message: String,
+    evidence: Vec<String>,
+    policy: Option<Pos>,
+) -> Violation {
     Violation { level, rule, purl: c.purl.clone(), message, evidence, location: c.locations.first().cloned(), policy }
 }
 
@@ -80,7 +87,14 @@ fn license_evidence(c: &Component) -> Vec<String> {
 }
 
 pub fn unknown_license(c: &Component, level: ViolationLevel, set: &Set<Action>) -> Violation {
-    new(c, level, "licenses.unknown", format!("{}: the licence is unknown", c.purl), license_evidence(c), set.at.clone())
+    new(
+        c,
+        level,
+        "licenses.unknown",
+        format!("{}: the licence is unknown", c.purl),
+        license_evidence(c),
+        set.at.clone(),
+    )
 }
 
 pub fn denied_license(c: &Component, expr: &str, rule: &Set<String>) -> Violation {
@@ -105,7 +119,13 @@ pub fn not_allowed_license(c: &Component, expr: &str, allow: &[Set<String>]) -> 
     )
 }
 
-pub fn class_license(c: &Component, expr: &str, rule: &'static str, level: ViolationLevel, set: &Set<Action>) -> Violation {
+pub fn class_license(
+    c: &Component,
+    expr: &str,
+    rule: &'static str,
+    level: ViolationLevel,
+    set: &Set<Action>,
+) -> Violation {
     let what = match rule {
         "licenses.non-free" => "a licence that is not free (neither OSI-approved nor FSF-libre)",
         "licenses.network-copyleft" => "a network-copyleft licence",
@@ -130,7 +150,13 @@ pub fn risk_level(c: &Component, r: &ComponentRisk, level: ViolationLevel, set: 
         c,
         level,
         "risk.threshold",
-        format!("{}: risk level {} (score {}) reaches the policy's threshold {}", c.purl, r.level.as_str(), r.score, set.value.as_str()),
+        format!(
+            "{}: risk level {} (score {}) reaches the policy's threshold {}",
+            c.purl,
+            r.level.as_str(),
+            r.score,
+            set.value.as_str()
+        ),
         r.findings.iter().map(|f| format!("{} ({}): {}", f.factor.id(), f.severity.as_str(), f.message)).collect(),
         set.at.clone(),
     )

@@ -156,16 +156,27 @@ impl Policy {
             message: e.to_string(),
         })?;
         let known: BTreeSet<&str> = vendors.vendors().iter().map(|v| v.id.as_str()).collect();
-        for (slot, list) in [(&mut policy.deny_vendors, &file.vendors.deny), (&mut policy.warn_vendors, &file.vendors.warn)] {
+        for (slot, list) in
+            [(&mut policy.deny_vendors, &file.vendors.deny), (&mut policy.warn_vendors, &file.vendors.warn)]
+        {
             for s in list {
                 if !known.contains(s.get_ref().as_str()) {
-                    return Err(p.error(s, format!("unknown vendor id `{}`; known: {}", s.get_ref(), known.iter().copied().collect::<Vec<_>>().join(", "))));
+                    return Err(p.error(
+                        s,
+                        format!(
+                            "unknown vendor id `{}`; known: {}",
+                            s.get_ref(),
+                            known.iter().copied().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
                 }
                 slot.push(Set { value: s.get_ref().clone(), at: Some(p.of(s)) });
             }
         }
-        policy.deny_categories = file.vendors.deny_categories.iter().map(|s| Set { value: *s.get_ref(), at: Some(p.of(s)) }).collect();
-        policy.warn_categories = file.vendors.warn_categories.iter().map(|s| Set { value: *s.get_ref(), at: Some(p.of(s)) }).collect();
+        policy.deny_categories =
+            file.vendors.deny_categories.iter().map(|s| Set { value: *s.get_ref(), at: Some(p.of(s)) }).collect();
+        policy.warn_categories =
+            file.vendors.warn_categories.iter().map(|s| Set { value: *s.get_ref(), at: Some(p.of(s)) }).collect();
 
         let risk = file.risk;
         if let Some(s) = &risk.fail_on {
@@ -214,7 +225,8 @@ impl Policy {
 fn license_id(p: &Positions<'_>, s: &toml::Spanned<String>) -> Result<Set<String>, PolicyError> {
     let id = s.get_ref().trim();
     let norm = license::normalize(id).expression;
-    let valid = spdx::license_id(&norm).is_some() || norm.starts_with("LicenseRef-") || spdx::exception_id(id).is_some();
+    let valid =
+        spdx::license_id(&norm).is_some() || norm.starts_with("LicenseRef-") || spdx::exception_id(id).is_some();
     if !valid || norm.contains(' ') || norm == "NOASSERTION" || norm == "NONE" {
         return Err(p.error(s, format!("`{id}` is not an SPDX licence id (write expressions as several ids)")));
     }
@@ -279,7 +291,8 @@ pub fn check(inv: &Inventory, assessment: &Assessment, policy: &Policy) -> Outco
         }
         for v in found {
             match policy.exceptions.iter().find(|e| {
-                package_matches(&e.package, c) && (e.rules.is_empty() || e.rules.iter().any(|r| rule_matches(r, v.rule)))
+                package_matches(&e.package, c)
+                    && (e.rules.is_empty() || e.rules.iter().any(|r| rule_matches(r, v.rule)))
             }) {
                 Some(e) => out.waived.push((v, e.reason.clone())),
                 None => out.violations.push(v),
@@ -323,10 +336,12 @@ fn check_licenses(c: &Component, policy: &Policy, out: &mut Vec<Violation>) {
 
     // `deny` wins over everything but a per-package exception.
     let denied: Vec<&Set<String>> = policy.deny.iter().filter(|d| expr_mentions(&parsed, &d.value)).collect();
-    if !denied.is_empty() && !parsed.evaluate(|r| {
-        let id = id_of(r);
-        exception_allows.contains(&id.as_str()) || !policy.deny.iter().any(|d| d.value == id)
-    }) {
+    if !denied.is_empty()
+        && !parsed.evaluate(|r| {
+            let id = id_of(r);
+            exception_allows.contains(&id.as_str()) || !policy.deny.iter().any(|d| d.value == id)
+        })
+    {
         out.push(diags::denied_license(c, &expr, denied[0]));
         return;
     }
@@ -336,14 +351,21 @@ fn check_licenses(c: &Component, policy: &Policy, out: &mut Vec<Violation>) {
     }
     // Class rules: the expression fails a rule when no choice avoids the class.
     for (rule, set, classes) in [
-        ("licenses.non-free", &policy.non_free, &[license::LicenseClass::SourceAvailable, license::LicenseClass::Proprietary][..]),
+        (
+            "licenses.non-free",
+            &policy.non_free,
+            &[license::LicenseClass::SourceAvailable, license::LicenseClass::Proprietary][..],
+        ),
         ("licenses.network-copyleft", &policy.network_copyleft, &[license::LicenseClass::NetworkCopyleft][..]),
         ("licenses.copyleft", &policy.copyleft, &[license::LicenseClass::StrongCopyleft][..]),
     ] {
         let Some(level) = level_of(set.value) else { continue };
         let is_bad = |id: &str| {
             let class = license::classify(id);
-            classes.contains(&class.class) || (rule == "licenses.non-free" && !crate::risk::is_free(&class) && class.class != license::LicenseClass::Unknown)
+            classes.contains(&class.class)
+                || (rule == "licenses.non-free"
+                    && !crate::risk::is_free(&class)
+                    && class.class != license::LicenseClass::Unknown)
         };
         if !parsed.evaluate(|r| {
             let id = id_of(r);

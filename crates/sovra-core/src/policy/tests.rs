@@ -40,7 +40,10 @@ fn allow_list_is_evaluated_on_whole_expressions() {
 
 #[test]
 fn deny_names_the_rule_position_and_deprecated_ids_are_normalised() {
-    let o = run("[licenses]\ndeny = [\n  \"GPL-3.0\",\n]\n", vec![comp("gpl", "GPL-3.0-only"), comp("dual", "GPL-3.0-only OR MIT")]);
+    let o = run(
+        "[licenses]\ndeny = [\n  \"GPL-3.0\",\n]\n",
+        vec![comp("gpl", "GPL-3.0-only"), comp("dual", "GPL-3.0-only OR MIT")],
+    );
     assert_eq!(rules(&o), vec![("licenses.denied", ViolationLevel::Error, "pkg:npm/gpl@1.0.0".into())]);
     let p = o.violations[0].policy.as_ref().unwrap();
     assert_eq!((p.line, p.column), (3, 3));

@@ -3,9 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Evidence, Finding, RiskConfig, Severity, is_full_commit, path_leaves_tree, source_is_registry_or_url,
-};
+use super::{Evidence, Finding, RiskConfig, Severity, is_full_commit, path_leaves_tree, source_is_registry_or_url};
 use crate::license::{self, LicenseClass};
 use crate::model::{Component, Ecosystem, Source};
 
@@ -215,13 +213,9 @@ pub(super) fn evaluate(
         .chain(c.concluded_license.iter().map(|l| (l.expression.as_str(), l.expression.as_str())))
         .collect();
     match effective {
-        None if statements.is_empty() => fire(
-            Factor::LicenseMissing,
-            "no licence is declared or concluded".into(),
-            "license",
-            String::new(),
-            None,
-        ),
+        None if statements.is_empty() => {
+            fire(Factor::LicenseMissing, "no licence is declared or concluded".into(), "license", String::new(), None)
+        }
         None => fire(
             Factor::LicenseUnknown,
             "the licence could not be identified".into(),
@@ -256,7 +250,12 @@ pub(super) fn evaluate(
         if real && !declared.is_empty() && !declared.iter().any(|d| equivalent(d, &concluded.expression)) {
             fire(
                 Factor::LicenseMismatch,
-                format!("declared {} but the licence text in {} says {}", declared.join(" / "), concluded.source, concluded.expression),
+                format!(
+                    "declared {} but the licence text in {} says {}",
+                    declared.join(" / "),
+                    concluded.source,
+                    concluded.expression
+                ),
                 "license",
                 format!("declared: {}; concluded: {}", declared.join(" / "), concluded.expression),
                 None,
@@ -286,13 +285,9 @@ pub(super) fn evaluate(
         fire(Factor::ProvenanceNoHash, "the lockfile records no integrity hash".into(), "hashes", String::new(), None);
     }
     match &c.source {
-        Source::Url { url } => fire(
-            Factor::ProvenanceUrl,
-            format!("downloaded from an arbitrary URL: {url}"),
-            "source",
-            url.clone(),
-            None,
-        ),
+        Source::Url { url } => {
+            fire(Factor::ProvenanceUrl, format!("downloaded from an arbitrary URL: {url}"), "source", url.clone(), None)
+        }
         Source::Git { url, commit, reference } if !commit.as_deref().is_some_and(is_full_commit) => fire(
             Factor::ProvenanceGitUnpinned,
             format!("git dependency {url} is not pinned to a full commit id"),

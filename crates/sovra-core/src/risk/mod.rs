@@ -262,11 +262,8 @@ fn aggregate(inv: &Inventory, risks: &BTreeMap<String, ComponentRisk>, cfg: &Ris
     p.worst = ranked.iter().take(10).map(|r| r.purl.clone()).collect();
     p.score = ranked.first().map_or(0, |r| r.score);
     p.level = Some(counted.iter().map(|(_, r)| r.level).max().unwrap_or(Level::None));
-    p.free_license_share = if counted.is_empty() {
-        100.0
-    } else {
-        (free as f64 * 1000.0 / counted.len() as f64).round() / 10.0
-    };
+    p.free_license_share =
+        if counted.is_empty() { 100.0 } else { (free as f64 * 1000.0 / counted.len() as f64).round() / 10.0 };
     p.vendors = vendors.into_values().collect();
     p
 }

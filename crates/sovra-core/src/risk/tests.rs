@@ -25,7 +25,11 @@ fn with(f: impl FnOnce(&mut Component)) -> Component {
 }
 
 fn concluded(expr: &str) -> Option<ConcludedLicense> {
-    Some(ConcludedLicense { expression: expr.into(), confidence: 0.99, source: Location::new("node_modules/x/LICENSE", None) })
+    Some(ConcludedLicense {
+        expression: expr.into(),
+        confidence: 0.99,
+        source: Location::new("node_modules/x/LICENSE", None),
+    })
 }
 
 fn cfg() -> RiskConfig {
@@ -41,31 +45,144 @@ fn cases() -> Vec<(Factor, Component, Component)> {
     use Factor::*;
     vec![
         (LicenseMissing, with(|c| c.declared_licenses.clear()), base()),
-        (LicenseUnknown, with(|c| c.declared_licenses = vec![DeclaredLicense { raw: "BSD".into(), expression: Some("NOASSERTION".into()), source: None }]), base()),
-        (LicenseNonFree, with(|c| c.declared_licenses = vec![declared("Beerware")]), with(|c| c.declared_licenses = vec![declared("CC-BY-4.0")])),
-        (LicenseSourceAvailable, with(|c| c.declared_licenses = vec![declared("BUSL-1.1")]), with(|c| c.declared_licenses = vec![declared("BUSL-1.1 OR MIT")])),
+        (
+            LicenseUnknown,
+            with(|c| {
+                c.declared_licenses =
+                    vec![DeclaredLicense { raw: "BSD".into(), expression: Some("NOASSERTION".into()), source: None }]
+            }),
+            base(),
+        ),
+        (
+            LicenseNonFree,
+            with(|c| c.declared_licenses = vec![declared("Beerware")]),
+            with(|c| c.declared_licenses = vec![declared("CC-BY-4.0")]),
+        ),
+        (
+            LicenseSourceAvailable,
+            with(|c| c.declared_licenses = vec![declared("BUSL-1.1")]),
+            with(|c| c.declared_licenses = vec![declared("BUSL-1.1 OR MIT")]),
+        ),
         (LicenseProprietary, with(|c| c.declared_licenses = vec![declared("LicenseRef-UNLICENSED")]), base()),
-        (LicenseCopyleft, with(|c| c.declared_licenses = vec![declared("GPL-3.0-only")]), with(|c| c.declared_licenses = vec![declared("LGPL-2.1-only")])),
-        (LicenseNetworkCopyleft, with(|c| c.declared_licenses = vec![declared("AGPL-3.0-or-later")]), with(|c| c.declared_licenses = vec![declared("GPL-3.0-or-later")])),
-        (LicenseMismatch, with(|c| c.concluded_license = concluded("Apache-2.0")), with(|c| c.concluded_license = concluded("MIT"))),
-        (VendorLockIn, with(|c| { *c = Component { hashes: c.hashes.clone(), declared_licenses: c.declared_licenses.clone(), ..Component::new(Ecosystem::Nuget, None, "Azure.Storage.Blobs", "12.0.0") } }), base()),
-        (DataEgress, with(|c| { *c = Component { hashes: c.hashes.clone(), declared_licenses: c.declared_licenses.clone(), ..Component::new(Ecosystem::Npm, Some("@sentry"), "node", "8.0.0") } }), base()),
-        (ProvenanceNoHash, with(|c| c.hashes.clear()), with(|c| { c.hashes.clear(); c.source = Source::Path { path: "../lib".into() }; c.locations = vec![Location::new("app/package.json", None)] })),
+        (
+            LicenseCopyleft,
+            with(|c| c.declared_licenses = vec![declared("GPL-3.0-only")]),
+            with(|c| c.declared_licenses = vec![declared("LGPL-2.1-only")]),
+        ),
+        (
+            LicenseNetworkCopyleft,
+            with(|c| c.declared_licenses = vec![declared("AGPL-3.0-or-later")]),
+            with(|c| c.declared_licenses = vec![declared("GPL-3.0-or-later")]),
+        ),
+        (
+            LicenseMismatch,
+            with(|c| c.concluded_license = concluded("Apache-2.0")),
+            with(|c| c.concluded_license = concluded("MIT")),
+        ),
+        (
+            VendorLockIn,
+            with(|c| {
+                *c = Component {
+                    hashes: c.hashes.clone(),
+                    declared_licenses: c.declared_licenses.clone(),
+                    ..Component::new(Ecosystem::Nuget, None, "Azure.Storage.Blobs", "12.0.0")
+                }
+            }),
+            base(),
+        ),
+        (
+            DataEgress,
+            with(|c| {
+                *c = Component {
+                    hashes: c.hashes.clone(),
+                    declared_licenses: c.declared_licenses.clone(),
+                    ..Component::new(Ecosystem::Npm, Some("@sentry"), "node", "8.0.0")
+                }
+            }),
+            base(),
+        ),
+        (
+            ProvenanceNoHash,
+            with(|c| c.hashes.clear()),
+            with(|c| {
+                c.hashes.clear();
+                c.source = Source::Path { path: "../lib".into() };
+                c.locations = vec![Location::new("app/package.json", None)]
+            }),
+        ),
         (ProvenanceUrl, with(|c| c.source = Source::Url { url: "https://example.org/x.tgz".into() }), base()),
-        (ProvenanceGitUnpinned, with(|c| c.source = Source::Git { url: "https://git.example/x".into(), commit: None, reference: Some("main".into()) }),
-            with(|c| c.source = Source::Git { url: "https://git.example/x".into(), commit: Some("0123456789abcdef0123456789abcdef01234567".into()), reference: None })),
-        (ProvenancePathOutside, with(|c| c.source = Source::Path { path: "../../elsewhere".into() }), with(|c| { c.source = Source::Path { path: "../lib".into() }; c.locations = vec![Location::new("app/package.json", None)] })),
-        (ProvenanceUnlocked, with(|c| { c.properties.insert(PROP_UNLOCKED.into(), "true".into()); }), base()),
+        (
+            ProvenanceGitUnpinned,
+            with(|c| {
+                c.source =
+                    Source::Git { url: "https://git.example/x".into(), commit: None, reference: Some("main".into()) }
+            }),
+            with(|c| {
+                c.source = Source::Git {
+                    url: "https://git.example/x".into(),
+                    commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+                    reference: None,
+                }
+            }),
+        ),
+        (
+            ProvenancePathOutside,
+            with(|c| c.source = Source::Path { path: "../../elsewhere".into() }),
+            with(|c| {
+                c.source = Source::Path { path: "../lib".into() };
+                c.locations = vec![Location::new("app/package.json", None)]
+            }),
+        ),
+        (
+            ProvenanceUnlocked,
+            with(|c| {
+                c.properties.insert(PROP_UNLOCKED.into(), "true".into());
+            }),
+            base(),
+        ),
         (MaturityPre1_0, with(|c| c.version = "0.4.1".into()), base()),
         (MaturityPreRelease, with(|c| c.version = "2.0.0-rc.1".into()), base()),
-        (MaintenanceStale, with(|c| { c.properties.insert(factors::PROP_PUBLISHED.into(), "2019-03-01T00:00:00Z".into()); }),
-            with(|c| { c.properties.insert(factors::PROP_PUBLISHED.into(), "2026-01-01T00:00:00Z".into()); })),
-        (MaintenanceDeprecated, with(|c| { c.properties.insert(factors::PROP_DEPRECATED.into(), "use other-pkg".into()); }),
-            with(|c| { c.properties.insert(factors::PROP_DEPRECATED.into(), "false".into()); })),
-        (MaintenanceYanked, with(|c| { c.properties.insert(factors::PROP_YANKED.into(), "true".into()); }), base()),
-        (MaintenanceAbandoned, with(|c| { c.properties.insert(factors::PROP_ABANDONED.into(), "true".into()); }), base()),
-        (MaintenanceSingleMaintainer, with(|c| { c.properties.insert(factors::PROP_MAINTAINERS.into(), "1".into()); }),
-            with(|c| { c.properties.insert(factors::PROP_MAINTAINERS.into(), "4".into()); })),
+        (
+            MaintenanceStale,
+            with(|c| {
+                c.properties.insert(factors::PROP_PUBLISHED.into(), "2019-03-01T00:00:00Z".into());
+            }),
+            with(|c| {
+                c.properties.insert(factors::PROP_PUBLISHED.into(), "2026-01-01T00:00:00Z".into());
+            }),
+        ),
+        (
+            MaintenanceDeprecated,
+            with(|c| {
+                c.properties.insert(factors::PROP_DEPRECATED.into(), "use other-pkg".into());
+            }),
+            with(|c| {
+                c.properties.insert(factors::PROP_DEPRECATED.into(), "false".into());
+            }),
+        ),
+        (
+            MaintenanceYanked,
+            with(|c| {
+                c.properties.insert(factors::PROP_YANKED.into(), "true".into());
+            }),
+            base(),
+        ),
+        (
+            MaintenanceAbandoned,
+            with(|c| {
+                c.properties.insert(factors::PROP_ABANDONED.into(), "true".into());
+            }),
+            base(),
+        ),
+        (
+            MaintenanceSingleMaintainer,
+            with(|c| {
+                c.properties.insert(factors::PROP_MAINTAINERS.into(), "1".into());
+            }),
+            with(|c| {
+                c.properties.insert(factors::PROP_MAINTAINERS.into(), "4".into());
+            }),
+        ),
     ]
 }
 
@@ -93,7 +210,14 @@ fn defaults_follow_the_documented_levels() {
     assert_eq!(level(with(|c| c.declared_licenses = vec![declared("SSPL-1.0")])), Level::Critical);
     assert_eq!(level(with(|c| c.declared_licenses.clear())), Level::High);
     assert_eq!(level(with(|c| c.declared_licenses = vec![declared("NOASSERTION")])), Level::High);
-    assert_eq!(level(Component { hashes: base().hashes, declared_licenses: base().declared_licenses, ..Component::new(Ecosystem::Pypi, None, "boto3", "1.34.0") }), Level::Medium);
+    assert_eq!(
+        level(Component {
+            hashes: base().hashes,
+            declared_licenses: base().declared_licenses,
+            ..Component::new(Ecosystem::Pypi, None, "boto3", "1.34.0")
+        }),
+        Level::Medium
+    );
     // Copyleft is informational: no level of its own.
     assert_eq!(level(with(|c| c.declared_licenses = vec![declared("GPL-2.0-only")])), Level::None);
 }
@@ -120,7 +244,10 @@ fn policy_severities_change_levels() {
 
 #[test]
 fn evidence_names_file_field_and_rule() {
-    let c = Component { locations: vec![Location::new("src/App/packages.lock.json", Some(42))], ..Component::new(Ecosystem::Nuget, None, "Stripe.net", "45.0.0") };
+    let c = Component {
+        locations: vec![Location::new("src/App/packages.lock.json", Some(42))],
+        ..Component::new(Ecosystem::Nuget, None, "Stripe.net", "45.0.0")
+    };
     let r = assess_component(&c, &cfg());
     let f = r.findings.iter().find(|f| f.factor == Factor::VendorLockIn).expect("lock-in");
     assert_eq!(f.evidence.location, Some(Location::new("src/App/packages.lock.json", Some(42))));
@@ -137,8 +264,15 @@ fn aggregate_counts_delivered_components_and_names_vendors() {
     let inv = Inventory {
         components: vec![
             base(),
-            with(|c| { c.name = "gpl".into(); c.purl = "pkg:npm/gpl@1.0.0".into(); c.declared_licenses = vec![declared("BUSL-1.1")] }),
-            Component { declared_licenses: vec![declared("Apache-2.0")], ..Component::new(Ecosystem::Nuget, None, "Azure.Core", "1.0.0") },
+            with(|c| {
+                c.name = "gpl".into();
+                c.purl = "pkg:npm/gpl@1.0.0".into();
+                c.declared_licenses = vec![declared("BUSL-1.1")]
+            }),
+            Component {
+                declared_licenses: vec![declared("Apache-2.0")],
+                ..Component::new(Ecosystem::Nuget, None, "Azure.Core", "1.0.0")
+            },
             dev,
         ],
         ..Inventory::default()

@@ -56,10 +56,7 @@ impl Category {
     /// Whether packages of this category send data out (data egress) rather
     /// than bind the software to a platform (lock-in).
     pub fn is_egress(self) -> bool {
-        matches!(
-            self,
-            Category::Telemetry | Category::Analytics | Category::CrashReporting | Category::Advertising
-        )
+        matches!(self, Category::Telemetry | Category::Analytics | Category::CrashReporting | Category::Advertising)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -291,7 +288,12 @@ mod tests {
             (comp(Ecosystem::Pypi, None, "google-ads"), "google-ads"),
         ] {
             let m = db.matches(&c);
-            assert!(m.iter().any(|m| m.vendor.id == want && m.vendor.category.is_egress()), "{} -> {:?}", c.purl, ids(&db, &c));
+            assert!(
+                m.iter().any(|m| m.vendor.id == want && m.vendor.category.is_egress()),
+                "{} -> {:?}",
+                c.purl,
+                ids(&db, &c)
+            );
         }
     }
 

@@ -48,9 +48,7 @@ impl Options {
     /// Options for a document written now, or at `SOURCE_DATE_EPOCH`.
     pub fn from_env(tool_version: &str, manufacturer: Option<Organization>) -> Options {
         match ids::source_date_epoch().and_then(ids::rfc3339) {
-            Some(created) => {
-                Options { tool_version: tool_version.into(), created, reproducible: true, manufacturer }
-            }
+            Some(created) => Options { tool_version: tool_version.into(), created, reproducible: true, manufacturer },
             None => Options {
                 tool_version: tool_version.into(),
                 created: crate::time::rfc3339(crate::time::now_secs()),
@@ -99,14 +97,20 @@ pub struct Package<'a> {
 
 /// Every package: the tree, the projects, then the third-party components.
 pub fn packages(inv: &Inventory) -> Vec<Package<'_>> {
-    let root = std::iter::once(Package { id: spdx_id(ROOT_REF), bom_ref: ROOT_REF, component: &inv.root, first_party: true });
+    let root =
+        std::iter::once(Package { id: spdx_id(ROOT_REF), bom_ref: ROOT_REF, component: &inv.root, first_party: true });
     let projects = inv.projects.iter().map(|p| Package {
         id: spdx_id(&p.bom_ref),
         bom_ref: &p.bom_ref,
         component: &p.component,
         first_party: true,
     });
-    let components = inv.components.iter().map(|c| Package { id: spdx_id(&c.purl), bom_ref: &c.purl, component: c, first_party: false });
+    let components = inv.components.iter().map(|c| Package {
+        id: spdx_id(&c.purl),
+        bom_ref: &c.purl,
+        component: c,
+        first_party: false,
+    });
     root.chain(projects).chain(components).collect()
 }
 
@@ -169,7 +173,13 @@ pub fn declared_expression(c: &Component) -> Option<String> {
     match parts.len() {
         0 => None,
         1 => parts.pop(),
-        _ => Some(parts.iter().map(|p| if p.contains(' ') { format!("({p})") } else { p.clone() }).collect::<Vec<_>>().join(" AND ")),
+        _ => Some(
+            parts
+                .iter()
+                .map(|p| if p.contains(' ') { format!("({p})") } else { p.clone() })
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        ),
     }
 }
 
@@ -199,8 +209,7 @@ pub fn license_refs(expression: &str) -> Vec<String> {
 pub fn own_hashes(c: &Component) -> Vec<&Hash> {
     let download = download_location(c);
     let main_file = c.filename.as_deref().or_else(|| download.as_deref().map(crate::bsi::last_segment));
-    let mut out: Vec<&Hash> =
-        c.hashes.iter().filter(|h| h.file.is_none() || h.file.as_deref() == main_file).collect();
+    let mut out: Vec<&Hash> = c.hashes.iter().filter(|h| h.file.is_none() || h.file.as_deref() == main_file).collect();
     out.sort();
     out.dedup();
     out
@@ -237,14 +246,21 @@ mod tests {
         let a = spdx_id("pkg:npm/%40babel/core@7.24.0");
         let b = spdx_id("pkg:npm/@babel/core@7.24.0");
         assert_ne!(a, b);
-        assert!(a.starts_with("SPDXRef-npm-") && a.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c)), "{a}");
+        assert!(
+            a.starts_with("SPDXRef-npm-") && a.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c)),
+            "{a}"
+        );
         assert!(spdx_id("").starts_with("SPDXRef-package-"));
     }
 
     #[test]
     fn declared_statements_join_and_unknown_text_is_left_out() {
         let mut c = Component::new(Ecosystem::Npm, None, "x", "1.0.0");
-        c.declared_licenses = vec![DeclaredLicense::raw("MIT"), DeclaredLicense::raw("Apache-2.0 OR MIT"), DeclaredLicense::raw("see file")];
+        c.declared_licenses = vec![
+            DeclaredLicense::raw("MIT"),
+            DeclaredLicense::raw("Apache-2.0 OR MIT"),
+            DeclaredLicense::raw("see file"),
+        ];
         assert_eq!(declared_expression(&c).as_deref(), Some("(Apache-2.0 OR MIT) AND MIT"));
         c.declared_licenses = vec![DeclaredLicense::raw("see file")];
         assert_eq!(declared_expression(&c), None);

@@ -71,7 +71,11 @@ fn graph(inv: &Inventory, opts: &Options, ns: &str) -> Vec<Value> {
             .filter_map(|c| c.email.as_ref())
             .map(|e| json!({ "type": "ExternalIdentifier", "externalIdentifierType": "email", "identifier": e }))
             .collect();
-        ids.extend(m.urls.iter().map(|u| json!({ "type": "ExternalIdentifier", "externalIdentifierType": "urlScheme", "identifier": u })));
+        ids.extend(
+            m.urls.iter().map(
+                |u| json!({ "type": "ExternalIdentifier", "externalIdentifierType": "urlScheme", "identifier": u }),
+            ),
+        );
         let mut fields = json!({ "name": m.label() });
         if !ids.is_empty() {
             fields["externalIdentifier"] = Value::Array(ids);
@@ -158,7 +162,11 @@ fn graph(inv: &Inventory, opts: &Options, ns: &str) -> Vec<Value> {
         .filter(|id| !created_by.iter().any(|a| a == id) && *id != tool)
         .map(|id| json!(id))
         .collect();
-    g.add("software_Sbom", sbom_local, json!({ "rootElement": [root], "element": content, "software_sbomType": ["source"] }));
+    g.add(
+        "software_Sbom",
+        sbom_local,
+        json!({ "rootElement": [root], "element": content, "software_sbomType": ["source"] }),
+    );
     g.add(
         "SpdxDocument",
         "SPDXRef-DOCUMENT",

@@ -20,8 +20,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::model::Severity;
 use crate::bsi::Field;
+pub use crate::model::Severity;
 
 mod lines;
 pub mod profile;
@@ -86,13 +86,16 @@ impl Document {
                 Ok(Document { file: file.to_string(), encoding: Encoding::Xml, spec_version, value, lines })
             }
             Some(b'{') | Some(b'[') => {
-                let value: Value = serde_json::from_str(text).map_err(|e| {
-                    LoadError::new(file, Some(e.line() as u32), format!("not valid JSON: {e}"))
-                })?;
+                let value: Value = serde_json::from_str(text)
+                    .map_err(|e| LoadError::new(file, Some(e.line() as u32), format!("not valid JSON: {e}")))?;
                 let spec_version = match (&value["bomFormat"], &value["specVersion"]) {
                     (Value::String(f), Value::String(v)) if f == "CycloneDX" => v.clone(),
                     _ if !value.is_object() => {
-                        return Err(LoadError::new(file, Some(1), "not a CycloneDX document: JSON is not an object".into()));
+                        return Err(LoadError::new(
+                            file,
+                            Some(1),
+                            "not a CycloneDX document: JSON is not an object".into(),
+                        ));
                     }
                     _ => {
                         return Err(LoadError::new(
@@ -144,9 +147,8 @@ impl Document {
 
 /// The text of a file, or why it is not one.
 fn text(bytes: Vec<u8>, file: &str) -> Result<String, LoadError> {
-    crate::plugin::text_from_bytes(bytes, file, "validate").map_err(|d| {
-        LoadError::new(file, d.location.line, d.message)
-    })
+    crate::plugin::text_from_bytes(bytes, file, "validate")
+        .map_err(|d| LoadError::new(file, d.location.line, d.message))
 }
 
 /// Pretty JSON with a final newline. The reports hold only strings, numbers
@@ -334,7 +336,8 @@ mod tests {
         assert!(e.message.contains("bomFormat"), "{e}");
         let e = Document::parse_text("<project xmlns=\"http://maven.apache.org/POM/4.0.0\"/>", "p.xml").unwrap_err();
         assert!(e.message.contains("<project>"), "{e}");
-        let e = Document::parse_text("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">\n<components>", "t.xml").unwrap_err();
+        let e = Document::parse_text("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\">\n<components>", "t.xml")
+            .unwrap_err();
         assert!(e.message.contains("never closed"), "{e}");
         assert!(Document::parse_text("hello", "h").is_err());
     }

@@ -13,8 +13,7 @@ use serde_json::Value;
 
 use super::{Document, Finding, Score, Severity, display_path};
 use crate::bsi::{
-    Field, Level, PROP_ARCHIVE, PROP_EFFECTIVE_LICENCE, PROP_EXECUTABLE, PROP_FILENAME, PROP_STRUCTURED,
-    Requirement,
+    Field, Level, PROP_ARCHIVE, PROP_EFFECTIVE_LICENCE, PROP_EXECUTABLE, PROP_FILENAME, PROP_STRUCTURED, Requirement,
 };
 
 /// Aggregates that state a completeness; `not_specified` states none.
@@ -95,9 +94,15 @@ pub fn check(doc: &Document, findings: &mut Vec<Finding>) -> Vec<Score> {
 fn document_rules(c: &mut Checker<'_>) {
     let v = &c.doc.value;
     let version = c.doc.spec_version.clone();
-    let parsed: Option<(u32, u32)> = version.split_once('.').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+    let parsed: Option<(u32, u32)> =
+        version.split_once('.').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
     if parsed.is_none_or(|v| v < (1, 6)) {
-        c.report(Field::SpecVersion, None, "/specVersion", format!("CycloneDX {version}: the guideline requires 1.6 or newer"));
+        c.report(
+            Field::SpecVersion,
+            None,
+            "/specVersion",
+            format!("CycloneDX {version}: the guideline requires 1.6 or newer"),
+        );
     }
     if v["vulnerabilities"].as_array().is_some_and(|a| !a.is_empty()) {
         c.report(
@@ -116,12 +121,19 @@ fn document_rules(c: &mut Checker<'_>) {
             } else {
                 ""
             };
-            c.report(Field::SbomCreator, None, "/metadata/manufacturer", format!("SBOM creator: metadata.manufacturer {why}{hint}"));
+            c.report(
+                Field::SbomCreator,
+                None,
+                "/metadata/manufacturer",
+                format!("SBOM creator: metadata.manufacturer {why}{hint}"),
+            );
         }
     }
     match meta["timestamp"].as_str() {
         Some(t) if is_rfc3339(t) => {}
-        Some(t) => c.report(Field::Timestamp, None, "/metadata/timestamp", format!("`{t}` is not an RFC 3339 date-time")),
+        Some(t) => {
+            c.report(Field::Timestamp, None, "/metadata/timestamp", format!("`{t}` is not an RFC 3339 date-time"))
+        }
         None => c.report(Field::Timestamp, None, "/metadata/timestamp", "no metadata.timestamp".into()),
     }
     if v["serialNumber"].as_str().is_none_or(|s| s.trim().is_empty()) {
@@ -129,13 +141,7 @@ fn document_rules(c: &mut Checker<'_>) {
     }
 }
 
-fn component_rules(
-    c: &mut Checker<'_>,
-    ptr: &str,
-    comp: &Value,
-    deps: &BTreeSet<&str>,
-    stated: &BTreeMap<&str, &str>,
-) {
+fn component_rules(c: &mut Checker<'_>, ptr: &str, comp: &Value, deps: &BTreeSet<&str>, stated: &BTreeMap<&str, &str>) {
     let bom_ref = comp["bom-ref"].as_str().filter(|r| !r.is_empty());
     let r = bom_ref;
     let at = |sub: &str| format!("{ptr}/{sub}");
@@ -148,14 +154,22 @@ fn component_rules(
         c.report(Field::Name, r, &at("name"), "no name".into());
     }
     if text("version").is_none() {
-        c.report(Field::Version, r, &at("version"), "no version (use the file's modification date, RFC 3339, when the component has none)".into());
+        c.report(
+            Field::Version,
+            r,
+            &at("version"),
+            "no version (use the file's modification date, RFC 3339, when the component has none)".into(),
+        );
     }
 
     let props = properties(comp);
     match one_property(&props, PROP_FILENAME) {
-        Ok((i, v)) if v.contains('/') || v.contains('\\') => {
-            c.report(Field::Filename, r, &at(&format!("properties/{i}")), format!("`{v}` is a path; {PROP_FILENAME} is the file name alone"))
-        }
+        Ok((i, v)) if v.contains('/') || v.contains('\\') => c.report(
+            Field::Filename,
+            r,
+            &at(&format!("properties/{i}")),
+            format!("`{v}` is a path; {PROP_FILENAME} is the file name alone"),
+        ),
         Ok(_) => {}
         Err(why) => c.report(Field::Filename, r, &at("properties"), format!("{PROP_FILENAME} {why}")),
     }
@@ -178,26 +192,58 @@ fn component_rules(
     match (one_property(&props, PROP_EFFECTIVE_LICENCE), props.iter().any(|(_, n, _)| *n == PROP_EFFECTIVE_LICENCE)) {
         (Ok((i, v)), _) => {
             if let Err(why) = licence_expression(v) {
-                c.report(Field::EffectiveLicence, r, &at(&format!("properties/{i}")), format!("{PROP_EFFECTIVE_LICENCE}: {why}"));
+                c.report(
+                    Field::EffectiveLicence,
+                    r,
+                    &at(&format!("properties/{i}")),
+                    format!("{PROP_EFFECTIVE_LICENCE}: {why}"),
+                );
             }
         }
-        (Err(why), true) => c.report(Field::EffectiveLicence, r, &at("properties"), format!("{PROP_EFFECTIVE_LICENCE} {why}")),
+        (Err(why), true) => {
+            c.report(Field::EffectiveLicence, r, &at("properties"), format!("{PROP_EFFECTIVE_LICENCE} {why}"))
+        }
         (Err(_), false) => {}
     }
 
     match bom_ref {
         None => {
-            c.report(Field::Dependencies, r, &at("bom-ref"), "no bom-ref, so no entry in dependencies can name it".into());
-            c.report(Field::Completeness, r, &at("bom-ref"), "no bom-ref, so no composition can state its completeness".into());
+            c.report(
+                Field::Dependencies,
+                r,
+                &at("bom-ref"),
+                "no bom-ref, so no entry in dependencies can name it".into(),
+            );
+            c.report(
+                Field::Completeness,
+                r,
+                &at("bom-ref"),
+                "no bom-ref, so no composition can state its completeness".into(),
+            );
         }
         Some(b) => {
             if !deps.contains(b) {
-                c.report(Field::Dependencies, r, "/dependencies", format!("no dependencies entry with ref `{b}` (a leaf needs one with an empty dependsOn)"));
+                c.report(
+                    Field::Dependencies,
+                    r,
+                    "/dependencies",
+                    format!("no dependencies entry with ref `{b}` (a leaf needs one with an empty dependsOn)"),
+                );
             }
             match stated.get(b) {
                 Some(a) if AGGREGATES.contains(a) => {}
-                Some(a) => c.report(Field::Completeness, r, "/compositions", format!("the composition naming `{b}` has aggregate `{a}`, which states no completeness")),
-                None => c.report(Field::Completeness, r, "/compositions", format!("no composition lists `{b}` under dependencies with its completeness")),
+                Some(a) => c.report(
+                    Field::Completeness,
+                    r,
+                    "/compositions",
+                    format!("the composition naming `{b}` has aggregate `{a}`, which states no completeness"),
+                ),
+                None => c.report(
+                    Field::Completeness,
+                    r,
+                    "/compositions",
+                    format!("no composition lists `{b}` under dependencies with its completeness"),
+                ),
             }
         }
     }
@@ -227,7 +273,12 @@ fn licence_rules(c: &mut Checker<'_>, ptr: &str, comp: &Value, r: Option<&str>) 
         }
     }
     if concluded.is_empty() {
-        c.report(Field::DistributionLicence, r, &format!("{ptr}/licenses"), "no licence with acknowledgement `concluded` (the distribution licence)".into());
+        c.report(
+            Field::DistributionLicence,
+            r,
+            &format!("{ptr}/licenses"),
+            "no licence with acknowledgement `concluded` (the distribution licence)".into(),
+        );
     } else if !concluded.iter().any(|(_, s)| s.is_ok()) {
         for (p, s) in &concluded {
             if let Err(why) = s {
@@ -236,7 +287,12 @@ fn licence_rules(c: &mut Checker<'_>, ptr: &str, comp: &Value, r: Option<&str>) 
         }
     }
     if declared.is_empty() {
-        c.report(Field::OriginalLicence, r, &format!("{ptr}/licenses"), "no licence with acknowledgement `declared` (the original licence)".into());
+        c.report(
+            Field::OriginalLicence,
+            r,
+            &format!("{ptr}/licenses"),
+            "no licence with acknowledgement `declared` (the original licence)".into(),
+        );
     } else if !declared.iter().any(|(_, s)| s.is_ok()) {
         for (p, s) in &declared {
             if let Err(why) = s {
@@ -248,10 +304,17 @@ fn licence_rules(c: &mut Checker<'_>, ptr: &str, comp: &Value, r: Option<&str>) 
 
 fn reference_rules(c: &mut Checker<'_>, ptr: &str, comp: &Value, r: Option<&str>) {
     let refs: Vec<(usize, &Value)> = comp["externalReferences"].as_array().into_iter().flatten().enumerate().collect();
-    let of_type = |t: &'static str| refs.iter().filter(move |(_, x)| x["type"] == t && x["url"].as_str().is_some_and(|u| !u.trim().is_empty()));
+    let of_type = |t: &'static str| {
+        refs.iter().filter(move |(_, x)| x["type"] == t && x["url"].as_str().is_some_and(|u| !u.trim().is_empty()))
+    };
     let distribution: Vec<_> = of_type("distribution").collect();
     if distribution.is_empty() {
-        c.report(Field::DistributionUri, r, &format!("{ptr}/externalReferences"), "no externalReferences entry of type `distribution` (URI of the deployable form)".into());
+        c.report(
+            Field::DistributionUri,
+            r,
+            &format!("{ptr}/externalReferences"),
+            "no externalReferences entry of type `distribution` (URI of the deployable form)".into(),
+        );
     }
     let has_sha512 = |hashes: &Value| {
         hashes.as_array().into_iter().flatten().any(|h| {
@@ -265,12 +328,28 @@ fn reference_rules(c: &mut Checker<'_>, ptr: &str, comp: &Value, r: Option<&str>
         } else {
             ""
         };
-        let p = distribution.first().map_or(format!("{ptr}/externalReferences"), |(i, _)| format!("{ptr}/externalReferences/{i}"));
-        c.report(Field::Hash, r, &p, format!("no SHA-512 of the deployable file in externalReferences[type=distribution].hashes{hint}"));
+        let p = distribution
+            .first()
+            .map_or(format!("{ptr}/externalReferences"), |(i, _)| format!("{ptr}/externalReferences/{i}"));
+        c.report(
+            Field::Hash,
+            r,
+            &p,
+            format!("no SHA-512 of the deployable file in externalReferences[type=distribution].hashes{hint}"),
+        );
     }
     if of_type("source-distribution").next().is_none() {
-        let hint = if of_type("vcs").next().is_some() { " (a `vcs` reference names the repository, not the source code of this version)" } else { "" };
-        c.report(Field::SourceUri, r, &format!("{ptr}/externalReferences"), format!("no externalReferences entry of type `source-distribution` (source code URI){hint}"));
+        let hint = if of_type("vcs").next().is_some() {
+            " (a `vcs` reference names the repository, not the source code of this version)"
+        } else {
+            ""
+        };
+        c.report(
+            Field::SourceUri,
+            r,
+            &format!("{ptr}/externalReferences"),
+            format!("no externalReferences entry of type `source-distribution` (source code URI){hint}"),
+        );
     }
 }
 
@@ -313,7 +392,9 @@ pub fn licence_expression(e: &str) -> Result<(), String> {
     match e {
         "" => Err("empty expression".into()),
         "NONE" | "NOASSERTION" => Err(format!("`{e}` names no licence")),
-        _ => spdx::Expression::parse(e).map(|_| ()).map_err(|_| format!("`{e}` is not a valid SPDX licence expression")),
+        _ => {
+            spdx::Expression::parse(e).map(|_| ()).map_err(|_| format!("`{e}` is not a valid SPDX licence expression"))
+        }
     }
 }
 

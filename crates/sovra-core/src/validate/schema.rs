@@ -59,7 +59,12 @@ pub struct SchemaResult {
 /// Check `doc` against its version's schema in `dir` (if any); findings are appended.
 pub fn check(doc: &Document, text: &str, dir: Option<&Path>, findings: &mut Vec<Finding>) -> SchemaResult {
     let not_checked = |findings: &mut Vec<Finding>, why: String| {
-        findings.push(Finding::document(Severity::Warning, "schema.not-checked", None, format!("schema not checked: {why}")));
+        findings.push(Finding::document(
+            Severity::Warning,
+            "schema.not-checked",
+            None,
+            format!("schema not checked: {why}"),
+        ));
         SchemaResult { schema: None, valid: None }
     };
     let Some(dir) = dir else {

@@ -39,7 +39,11 @@ pub fn read(text: &str, file: &str) -> Result<(Value, String, HashMap<String, u3
     for attr in ["serialNumber", "version"] {
         if let Some(v) = root.attr(attr) {
             m.mark(&format!("/{attr}"), &root);
-            let v = if attr == "version" { v.parse::<u64>().map(Value::from).unwrap_or_else(|_| v.into()) } else { v.into() };
+            let v = if attr == "version" {
+                v.parse::<u64>().map(Value::from).unwrap_or_else(|_| v.into())
+            } else {
+                v.into()
+            };
             bom.insert(attr.into(), v);
         }
     }
@@ -145,10 +149,7 @@ impl Mapper {
     fn components(&mut self, list: &Node, ptr: &str) -> Value {
         self.mark(ptr, list);
         Value::Array(
-            list.children("component")
-                .enumerate()
-                .map(|(i, c)| self.component(c, &format!("{ptr}/{i}")))
-                .collect(),
+            list.children("component").enumerate().map(|(i, c)| self.component(c, &format!("{ptr}/{i}"))).collect(),
         )
     }
 

@@ -27,7 +27,10 @@ impl Source for Cargo {
         let krate = format!("{}/api/v1/crates/{}", cx.base, segment(&c.name));
         let url = format!("{krate}/{}", segment(&c.version));
         let doc = cx.json(&url)?;
-        let v = doc.get("version").filter(|v| v.is_object()).ok_or_else(|| FetchError::malformed(&url, "no `version` object"))?;
+        let v = doc
+            .get("version")
+            .filter(|v| v.is_object())
+            .ok_or_else(|| FetchError::malformed(&url, "no `version` object"))?;
         let owners = cx.optional_shared_json(&format!("{krate}/owners"))?;
         let owners = owners.as_ref().and_then(|o| o["users"].as_array()).map(|u| u.len() as u32);
         Ok(Facts {

@@ -34,7 +34,9 @@ impl Source for Composer {
         let dev = c.version.starts_with("dev-") || c.version.ends_with("-dev");
         let url = format!("{}/p2/{full}{}.json", cx.base, if dev { "~dev" } else { "" });
         let doc = cx.json(&url)?;
-        let list = doc["packages"][&full].as_array().ok_or_else(|| FetchError::malformed(&url, format!("no `packages.{full}` list")))?;
+        let list = doc["packages"][&full]
+            .as_array()
+            .ok_or_else(|| FetchError::malformed(&url, format!("no `packages.{full}` list")))?;
         let bare = |v: &str| v.trim_start_matches(['v', 'V']).to_string();
         let version = expand(list)
             .into_iter()

@@ -42,7 +42,9 @@ impl Source for Gem {
         Ok(Facts {
             license: DeclaredLicense::any_of(&licenses).map(|d| d.raw),
             repository: repository.and_then(|r| clean_repository(&r)),
-            published: text(&doc["created_at"]).or_else(|| text(&doc["version_created_at"])).and_then(|t| timestamp(&t)),
+            published: text(&doc["created_at"])
+                .or_else(|| text(&doc["version_created_at"]))
+                .and_then(|t| timestamp(&t)),
             yanked: doc["yanked"].as_bool().unwrap_or(false),
             maintainers: owners,
             sha256: text(&doc["sha"]).filter(|s| s.len() == 64).map(|s| s.to_ascii_lowercase()),
@@ -51,4 +53,3 @@ impl Source for Gem {
         })
     }
 }
-

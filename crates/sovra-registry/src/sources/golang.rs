@@ -40,12 +40,10 @@ impl Source for Golang {
         if !info.is_object() {
             return Err(FetchError::malformed(&url, "the .info document is not an object"));
         }
-        let repository = text(&info["Origin"]["URL"])
-            .and_then(|u| clean_repository(&u))
-            .or_else(|| {
-                let guess = format!("https://{}", module.split('/').take(3).collect::<Vec<_>>().join("/"));
-                looks_like_repository(&guess).then_some(guess)
-            });
+        let repository = text(&info["Origin"]["URL"]).and_then(|u| clean_repository(&u)).or_else(|| {
+            let guess = format!("https://{}", module.split('/').take(3).collect::<Vec<_>>().join("/"));
+            looks_like_repository(&guess).then_some(guess)
+        });
         Ok(Facts {
             license: license(cx, &format!("{at}.zip"), &format!("{module}@{}/", c.version))?,
             repository,
@@ -65,8 +63,8 @@ fn license(cx: &Context<'_>, zip_url: &str, prefix: &str) -> Result<Option<Strin
         Err(FetchError::NotFound { .. } | FetchError::TooLarge { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let files = zip::licence_files(&body.bytes, prefix)
-        .ok_or_else(|| FetchError::malformed(zip_url, "not a zip archive"))?;
+    let files =
+        zip::licence_files(&body.bytes, prefix).ok_or_else(|| FetchError::malformed(zip_url, "not a zip archive"))?;
     if files.is_empty() {
         return Ok(None);
     }

@@ -7,8 +7,8 @@
 //! repository serves no dates, so the POM's `Last-Modified` dates the
 //! release; a `<relocation>` counts as a deprecation.
 
-use sovra_core::{Component, DeclaredLicense, Ecosystem};
 use sovra_core::xml::{self, Element};
+use sovra_core::{Component, DeclaredLicense, Ecosystem};
 
 use super::{Context, Source};
 use crate::facts::{Facts, clean_repository};

@@ -7,7 +7,7 @@ use serde_json::Value;
 use sovra_core::{Component, Ecosystem};
 
 use crate::facts::Facts;
-use crate::http::{Body, FetchError, Http, DOC_LIMIT};
+use crate::http::{Body, DOC_LIMIT, FetchError, Http};
 
 mod cargo;
 mod composer;
@@ -142,7 +142,10 @@ mod tests {
     fn segments_and_qualifiers() {
         assert_eq!(segment("@types/node"), "%40types%2Fnode");
         assert_eq!(segment("a.b-c_d~1"), "a.b-c_d~1");
-        assert_eq!(purl_qualifier("pkg:gem/nokogiri@1.16.0?platform=x86_64-linux", "platform").as_deref(), Some("x86_64-linux"));
+        assert_eq!(
+            purl_qualifier("pkg:gem/nokogiri@1.16.0?platform=x86_64-linux", "platform").as_deref(),
+            Some("x86_64-linux")
+        );
         assert_eq!(purl_qualifier("pkg:gem/rake@13.0.6", "platform"), None);
     }
 }

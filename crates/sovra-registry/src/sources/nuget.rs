@@ -42,7 +42,8 @@ impl Source for Nuget {
             let items = match page["items"].as_array() {
                 Some(items) => items,
                 None => {
-                    let page_url = text(&page["@id"]).ok_or_else(|| FetchError::malformed(&url, "a page without items or @id"))?;
+                    let page_url =
+                        text(&page["@id"]).ok_or_else(|| FetchError::malformed(&url, "a page without items or @id"))?;
                     if !in_range(page, &wanted) || fetched >= MAX_PAGES {
                         continue;
                     }
@@ -68,9 +69,14 @@ impl Source for Nuget {
 fn registrations_base(index: &Value) -> Option<String> {
     let resources = index["resources"].as_array()?;
     // Prefer the newest registration hive: it knows SemVer 2.0.0 packages.
-    ["RegistrationsBaseUrl/3.6.0", "RegistrationsBaseUrl/3.4.0", "RegistrationsBaseUrl/3.0.0-rc", "RegistrationsBaseUrl"]
-        .iter()
-        .find_map(|ty| resources.iter().find(|r| r["@type"].as_str() == Some(ty)).and_then(|r| text(&r["@id"])))
+    [
+        "RegistrationsBaseUrl/3.6.0",
+        "RegistrationsBaseUrl/3.4.0",
+        "RegistrationsBaseUrl/3.0.0-rc",
+        "RegistrationsBaseUrl",
+    ]
+    .iter()
+    .find_map(|ty| resources.iter().find(|r| r["@type"].as_str() == Some(ty)).and_then(|r| text(&r["@id"])))
 }
 
 fn facts(entry: &Value, url: String) -> Facts {
@@ -79,7 +85,8 @@ fn facts(entry: &Value, url: String) -> Facts {
         .or_else(|| text(&entry["licenseUrl"]).filter(|u| u != DEPRECATED_LICENSE_URL));
     let deprecation = &entry["deprecation"];
     let deprecated = deprecation.is_object().then(|| {
-        let reasons: Vec<&str> = deprecation["reasons"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let reasons: Vec<&str> =
+            deprecation["reasons"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         let mut what = text(&deprecation["message"]).unwrap_or_else(|| reasons.join(", "));
         if let Some(alt) = text(&deprecation["alternatePackage"]["id"]) {
             what = format!("{what} (use {alt} instead)").trim().to_string();
@@ -104,8 +111,11 @@ fn normalized_version(v: &str) -> String {
     let v = v.trim().to_lowercase();
     let v = v.split('+').next().unwrap_or_default();
     let (release, pre) = v.split_once('-').map_or((v, None), |(r, p)| (r, Some(p)));
-    let mut parts: Vec<String> =
-        release.split('.').map(|p| p.trim_start_matches('0').to_string()).map(|p| if p.is_empty() { "0".into() } else { p }).collect();
+    let mut parts: Vec<String> = release
+        .split('.')
+        .map(|p| p.trim_start_matches('0').to_string())
+        .map(|p| if p.is_empty() { "0".into() } else { p })
+        .collect();
     while parts.len() < 3 {
         parts.push("0".into());
     }
@@ -125,7 +135,9 @@ fn in_range(page: &Value, wanted: &str) -> bool {
     let key = |v: &str| -> Option<Vec<u64>> {
         normalized_version(v).split('-').next()?.split('.').map(|p| p.parse().ok()).collect()
     };
-    let (Some(w), Some(lo), Some(hi)) = (key(wanted), text(&page["lower"]).and_then(|l| key(&l)), text(&page["upper"]).and_then(|u| key(&u))) else {
+    let (Some(w), Some(lo), Some(hi)) =
+        (key(wanted), text(&page["lower"]).and_then(|l| key(&l)), text(&page["upper"]).and_then(|u| key(&u)))
+    else {
         return true;
     };
     lo <= w && w <= hi

@@ -28,7 +28,8 @@ impl Source for Pypi {
     fn lookup(&self, cx: &Context<'_>, c: &Component) -> Result<Facts, FetchError> {
         let url = format!("{}/pypi/{}/{}/json", cx.base, segment(&normalized_name(&c.name)), segment(&c.version));
         let doc = cx.json(&url)?;
-        let info = doc.get("info").filter(|i| i.is_object()).ok_or_else(|| FetchError::malformed(&url, "no `info` object"))?;
+        let info =
+            doc.get("info").filter(|i| i.is_object()).ok_or_else(|| FetchError::malformed(&url, "no `info` object"))?;
         let published = doc["urls"]
             .as_array()
             .into_iter()
@@ -90,7 +91,8 @@ fn repository(info: &Value) -> Option<String> {
     const KEYS: [&str; 7] = ["source", "source code", "repository", "code", "github", "gitlab", "homepage"];
     let urls = info["project_urls"].as_object();
     for key in KEYS {
-        let hit = urls.into_iter().flatten().find(|(k, _)| k.trim().eq_ignore_ascii_case(key)).and_then(|(_, v)| text(v));
+        let hit =
+            urls.into_iter().flatten().find(|(k, _)| k.trim().eq_ignore_ascii_case(key)).and_then(|(_, v)| text(v));
         if let Some(u) = hit.filter(|u| key != "homepage" || looks_like_repository(u)) {
             return clean_repository(&u);
         }
