@@ -363,8 +363,12 @@ impl Index {
         // A variant of a text that carries another at its end (LGPL-3.0's
         // GPL-3.0 without its appendix) is cut to the same own part as the
         // whole text: one copy of a reference is enough.
+        // Decided on borrowed keys first: `retain` moves the references, so
+        // its closure could only keep owned copies of every text's words.
         let mut seen = HashSet::new();
-        refs.retain(|r| seen.insert((r.expression.clone(), r.words.clone())));
+        let first: Vec<bool> = refs.iter().map(|r| seen.insert((r.expression.as_str(), r.words.as_slice()))).collect();
+        let mut first = first.into_iter();
+        refs.retain(|_| first.next().unwrap_or(true));
         let mut lists: HashMap<u64, Vec<u16>, BuildHasherDefault<KeyHasher>> = HashMap::default();
         for (i, r) in refs.iter().enumerate() {
             let i = u16::try_from(i).expect("fewer than 65536 reference texts");
